@@ -1,0 +1,52 @@
+/**
+ * @module App assembly: middleware order, routes and error handling, built once per config.
+ */
+import { Hono } from 'hono'
+import { type Config, type Env, loadConfig } from './config'
+import { TokenServiceError } from './errors'
+import { errorResponse } from './http/error-response'
+import { originGuard } from './http/origin-guard'
+import { tokenHandler } from './http/token-route'
+
+export type App = Hono<{ Bindings: Env }>
+
+/** Adds routes to an app; the development entry uses it to mount `/dev/login`. */
+export type AppExtension = (app: App, config: Config) => void
+
+export function createApp(config: Config, extend?: AppExtension): App {
+  const app: App = new Hono()
+  app.use(config.tokenPath, originGuard(config.origins))
+  app.get(config.tokenPath, tokenHandler(config))
+  app.all(config.tokenPath, () => {
+    throw new TokenServiceError('METHOD_NOT_ALLOWED')
+  })
+  extend?.(app, config)
+  app.notFound(() => errorResponse(new TokenServiceError('NOT_FOUND')))
+  // Hono merges headers already set (CORS, Vary) into the response returned here.
+  app.onError((error) => {
+    const isMethodError = error instanceof TokenServiceError && error.code === 'METHOD_NOT_ALLOWED'
+    return errorResponse(error, isMethodError ? { Allow: 'GET, OPTIONS' } : undefined)
+  })
+  return app
+}
+
+/** The Worker: loads configuration on first use, then serves from an app built for it. */
+export function createWorker(extend?: AppExtension): ExportedHandler<Env> {
+  const apps = new WeakMap<Config, App>()
+  return {
+    async fetch(request, env, ctx) {
+      let config: Config
+      try {
+        config = await loadConfig(env)
+      } catch {
+        return errorResponse(new TokenServiceError('CONFIG_INVALID'))
+      }
+      let app = apps.get(config)
+      if (!app) {
+        app = createApp(config, extend)
+        apps.set(config, app)
+      }
+      return app.fetch(request, env, ctx)
+    },
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * @module Session claims → Amazon Connect contact fields, following the configured mapping.
+ *
+ * Values become strings (the widget refuses anything else); a required field that cannot be
+ * filled is an error, an optional one is left out and reported.
+ */
+import { MAX_ATTRIBUTE_VALUE_LENGTH, MAX_CUSTOMER_ID_LENGTH, MAX_RELATED_CONTACT_ID_LENGTH } from './constants'
+import { TokenServiceError } from './errors'
+import type { FieldTarget, MappingRule } from './mapping'
+
+/** A mapped value, still carrying its rule so the token can drop it by importance. */
+export interface ContactField {
+  rule: MappingRule
+  value: string
+}
+
+/** An optional field left out because its claim could not be used. */
+export interface SkippedField {
+  to: string
+  reason: SkipReason
+}
+
+type SkipReason = 'not_a_scalar' | 'out_of_range'
+
+export interface ContactMapping {
+  fields: ContactField[]
+  skipped: SkippedField[]
+}
+
+export function mapSessionToContact(claims: Record<string, unknown>, rules: readonly MappingRule[]): ContactMapping {
+  const fields: ContactField[] = []
+  const skipped: SkippedField[] = []
+  for (const rule of rules) {
+    const raw = rule.source.kind === 'literal' ? rule.source.value : readClaim(claims, rule.source.path)
+    if (raw === undefined || raw === null) {
+      if (rule.fallback !== undefined) fields.push({ rule, value: rule.fallback })
+      else if (rule.required) throw new TokenServiceError('SESSION_CLAIM_MISSING', `missing_${rule.to}`)
+      continue
+    }
+    const value = claimText(raw, rule.serializeJson)
+    const problem: SkipReason | undefined =
+      value === undefined ? 'not_a_scalar' : fitsTarget(rule.target, value) ? undefined : 'out_of_range'
+    if (problem === undefined) fields.push({ rule, value: value as string })
+    else if (rule.required) throw new TokenServiceError('SESSION_CLAIM_INVALID', `${problem}_${rule.to}`)
+    else skipped.push({ to: rule.to, reason: problem })
+  }
+  return { fields, skipped }
+}
+
+function readClaim(claims: Record<string, unknown>, path: readonly string[]): unknown {
+  let current: unknown = claims
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined
+    if (!Object.hasOwn(current, segment)) return undefined
+    current = (current as Record<string, unknown>)[segment]
+  }
+  return current
+}
+
+/** Strings pass; numbers and booleans become their text; objects and arrays only as JSON on request. */
+function claimText(raw: unknown, serializeJson: boolean): string | undefined {
+  switch (typeof raw) {
+    case 'string':
+      return raw
+    case 'number':
+      return Number.isFinite(raw) ? String(raw) : undefined
+    case 'boolean':
+      return String(raw)
+    case 'object':
+      return serializeJson ? JSON.stringify(raw) : undefined
+    default:
+      return undefined
+  }
+}
+
+/** The length limits StartChatContact sets for each field (CONNECT-WIDGET-CONTRACT.md). */
+export function fitsTarget(target: FieldTarget, value: string): boolean {
+  switch (target.kind) {
+    case 'attribute':
+    case 'segmentAttribute':
+      return value.length <= MAX_ATTRIBUTE_VALUE_LENGTH
+    case 'customerId':
+      return value.length >= 1 && value.length <= MAX_CUSTOMER_ID_LENGTH
+    case 'relatedContactId':
+      return value.length >= 1 && value.length <= MAX_RELATED_CONTACT_ID_LENGTH
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * @module Every number the Amazon Connect widget imposes, in one place, with its source.
+ *
+ * Sources are the sections of `CONNECT-WIDGET-CONTRACT.md` (the project's specification),
+ * which cite Amazon's documentation.
+ */
+
+/** The widget rejects tokens whose encoded form exceeds 6,144 bytes. Contract: "The token" → Size. */
+export const MAX_TOKEN_BYTES = 6_144
+
+/**
+ * The widget counts the token as a JavaScript (UTF-16) string, 2 bytes a character, so
+ * the encoded token must stay at or under 3,072 characters. Contract: "The token" → Size.
+ */
+export const MAX_TOKEN_CHARS = MAX_TOKEN_BYTES / 2
+
+/** `exp` may be at most 10 minutes after `iat`. Contract: "The token" → Claims. */
+export const MAX_TOKEN_TTL_SECONDS = 600
+
+/** Amazon's samples use 500 s; five minutes leaves room for clock skew under the 10-minute cap. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 300
+
+/** The only algorithm the widget documents. Contract: "The token" → JOSE header. */
+export const WIDGET_TOKEN_ALGORITHM = 'HS256'
+
+/** Attribute keys: letters, digits, `-` and `_`, at least one. Contract: attribute constraints. */
+export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9_-]+$/
+
+/** Attribute key length 1–32,767. Contract: attribute constraints (StartChatContact). */
+export const MAX_ATTRIBUTE_KEY_LENGTH = 32_767
+
+/** Attribute value length 0–32,767. Contract: attribute constraints (StartChatContact). */
+export const MAX_ATTRIBUTE_VALUE_LENGTH = 32_767
+
+/** All attribute keys and values together: at most 32,768 UTF-8 bytes. Contract: attribute constraints. */
+export const MAX_ATTRIBUTES_TOTAL_BYTES = 32_768
+
+/** `customerId`: 1–128 characters. Contract: "The token" → Claims (StartChatContact). */
+export const MAX_CUSTOMER_ID_LENGTH = 128
+
+/** `relatedContactId`: 1–256 characters. Contract: "The token" → Claims (StartChatContact). */
+export const MAX_RELATED_CONTACT_ID_LENGTH = 256
+
+/** Segment attribute names: 1–128 characters (StartChatContact `SegmentAttributes`). */
+export const MAX_SEGMENT_ATTRIBUTE_NAME_LENGTH = 128
+
+/**
+ * Browsers keep a cookie's name and value within 4,096 bytes (RFC 6265 §6.1 minimum, which
+ * every major browser uses as its limit), so a longer session cookie did not come from one.
+ */
+export const MAX_SESSION_COOKIE_LENGTH = 4_096
+
+/** Allowed clock skew when checking the session's `exp`/`nbf`, unless configured. */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30
+
+/** The largest clock tolerance accepted in configuration: more would defeat `exp`. */
+export const MAX_CLOCK_TOLERANCE_SECONDS = 300
+
+/** Widget security keys are 44 characters; anything under 32 bytes is too weak for HS256. */
+export const MIN_CONNECT_SECRET_LENGTH = 32

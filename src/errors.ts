@@ -1,0 +1,74 @@
+/**
+ * @module Coded errors: the stable codes callers see, and the one mapping from code to HTTP.
+ *
+ * Domain modules throw `TokenServiceError` with a code and, for the log only, a `reason`.
+ * The public message for a code never says which check failed; the reason does, in the log.
+ */
+
+export const ERROR_CODES = {
+  SESSION_MISSING: { status: 401, message: 'No session cookie was sent. Sign in first.' },
+  SESSION_INVALID: { status: 401, message: 'The session cookie is not valid. Sign in again.' },
+  SESSION_EXPIRED: { status: 401, message: 'The session has expired. Sign in again.' },
+  SESSION_CLAIM_MISSING: {
+    status: 403,
+    message: 'The session lacks information this chat requires.',
+  },
+  SESSION_CLAIM_INVALID: {
+    status: 403,
+    message: 'The session holds information this chat cannot use.',
+  },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not request chat tokens.' },
+  NOT_FOUND: { status: 404, message: 'No such endpoint.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  TOKEN_TOO_LARGE: {
+    status: 422,
+    message: 'The required contact attributes do not fit in a widget token.',
+  },
+  CONFIG_INVALID: { status: 500, message: 'The token service is misconfigured.' },
+  INTERNAL_ERROR: { status: 500, message: 'The token service failed unexpectedly.' },
+  SESSION_KEYS_UNAVAILABLE: {
+    status: 503,
+    message: 'The keys that verify sessions cannot be fetched right now. Try again shortly.',
+  },
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode]['status']
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string }
+}
+
+/** A failure with a stable public `code`; `reason` names the failed check, for logs only. */
+export class TokenServiceError extends Error {
+  override name = 'TokenServiceError'
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly reason: string = code.toLowerCase(),
+  ) {
+    super(`${code}: ${reason}`)
+  }
+
+  get status(): ErrorStatus {
+    return ERROR_CODES[this.code].status
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: ERROR_CODES[this.code].message } }
+  }
+}
+
+/** A configuration mistake: names the offending key so the operator can fix it. */
+export class ConfigError extends TypeError {
+  override name = 'ConfigError'
+
+  constructor(
+    readonly key: string,
+    readonly problem: string,
+  ) {
+    super(`${key}: ${problem}`)
+  }
+}

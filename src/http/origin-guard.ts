@@ -1,0 +1,32 @@
+/**
+ * @module The token route's origin check and CORS: same-origin and non-browser requests pass
+ * without CORS headers; allowed origins get credentialed CORS; others get 403 and no CORS.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { cors } from 'hono/cors'
+import { TokenServiceError } from '../errors'
+import type { OriginPolicy } from '../origins'
+
+/** How long a browser may reuse a preflight answer. */
+const PREFLIGHT_MAX_AGE_SECONDS = 600
+
+export function originGuard(policy: OriginPolicy): MiddlewareHandler {
+  const credentialedCors = cors({
+    // Reached only for origins the policy allowed, so the origin is echoed, never `*`.
+    origin: (origin) => origin,
+    credentials: true,
+    allowMethods: ['GET', 'OPTIONS'],
+    allowHeaders: ['Accept', 'Content-Type'],
+    maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+  })
+  return async function originGuard(c, next) {
+    const origin = c.req.header('Origin')
+    if (origin === undefined || origin === new URL(c.req.url).origin) {
+      // The answer differs by origin, so shared caches must key on it (cors() does the same).
+      c.header('Vary', 'Origin')
+      return next()
+    }
+    if (!policy.allows(origin)) throw new TokenServiceError('ORIGIN_NOT_ALLOWED')
+    return credentialedCors(c, next)
+  }
+}

@@ -1,0 +1,7 @@
+// Tells `cloudflare:workers` `exports` which module is the Worker under test (what
+// `wrangler types` would generate), so `exports.default.fetch` is typed.
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import('../../src/index')
+  }
+}

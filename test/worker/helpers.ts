@@ -1,0 +1,70 @@
+/**
+ * @module Shared test helpers: demo-shaped session cookies and requests to the Worker.
+ */
+import { env } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose'
+import { createWorker } from '../../src/app'
+import type { Env } from '../../src/config'
+import { TEST_SESSION_SECRET } from '../support/secrets'
+
+/** The issuer and audience that wrangler.toml's demo configuration expects. */
+export const DEMO_ISSUER = 'https://login.example.com'
+export const DEMO_AUDIENCE = 'www.example.com'
+export const BASE = 'https://www.example.com'
+
+export const JANE = {
+  sub: 'member-123456789',
+  name: 'Jane Doe',
+  email: 'jane@example.com',
+  profile: { tier: 'gold' },
+}
+
+/** A session JWT as the site would issue it; `edit` adjusts it before signing. */
+export async function sessionCookie(
+  claims: Record<string, unknown> = JANE,
+  edit: (jwt: SignJWT) => SignJWT = (jwt) => jwt,
+): Promise<string> {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(DEMO_ISSUER)
+    .setAudience(DEMO_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+  return edit(jwt).sign(new TextEncoder().encode(TEST_SESSION_SECRET))
+}
+
+export function tokenRequest(
+  cookie?: string,
+  init: { headers?: Record<string, string>; method?: string; path?: string } = {},
+): Request {
+  const headers = new Headers(init.headers)
+  if (cookie !== undefined) headers.set('Cookie', `session=${cookie}`)
+  return new Request(`${BASE}${init.path ?? '/token'}`, { method: init.method ?? 'GET', headers })
+}
+
+/** Through the Worker's real entry, configured by wrangler.toml. */
+export function fetchWorker(request: Request): Promise<Response> {
+  return exports.default.fetch(request)
+}
+
+/** Through a Worker built with the test env plus `overrides`, for configuration variants. */
+export function fetchWithEnv(request: Request, overrides: Record<string, unknown>): Promise<Response> {
+  const variant: Env = { ...(env as unknown as Env), ...overrides }
+  const worker = createWorker()
+  return worker.fetch?.(request as never, variant, createContext()) as Promise<Response>
+}
+
+function createContext(): ExecutionContext {
+  return { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+}
+
+export async function errorCode(response: Response): Promise<string> {
+  const body = (await response.json()) as { error: { code: string } }
+  return body.error.code
+}
+
+export async function widgetToken(response: Response) {
+  const body = (await response.json()) as { data: string }
+  return { token: body.data, header: decodeProtectedHeader(body.data), claims: decodeJwt(body.data) }
+}

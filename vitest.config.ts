@@ -1,0 +1,37 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from './test/support/secrets.ts'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Unit and integration tests, inside workerd with the Worker's own wrangler.toml.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: { CONNECT_SECRET: TEST_CONNECT_SECRET, SESSION_SECRET: TEST_SESSION_SECRET },
+            },
+          }),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          globalSetup: ['test/support/jwks-server.ts'],
+        },
+      },
+      {
+        // Real clients from outside: `wrangler dev` and `wrangler deploy --dry-run` as a
+        // user runs them, checked with an independent JWT implementation.
+        test: {
+          name: 'interop',
+          include: ['test/interop/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+})
