@@ -10,18 +10,6 @@ import type { AddressInfo } from 'node:net'
 import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose'
 import type { TestProject } from 'vitest/node'
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    jwksUrl: string
-    jwksDownUrl: string
-    jwksFetchCountUrl: string
-    signingKeys: Record<'RS256' | 'ES256' | 'EdDSA', JWK>
-    rsaPublicKeyPem: string
-    /** An RSA key pair the JWKS does not hold. */
-    strangerRsaKey: JWK
-  }
-}
-
 export default async function startJwksServer(project: TestProject) {
   const algorithms = ['RS256', 'ES256', 'EdDSA'] as const
   const publicKeys: JWK[] = []
@@ -38,11 +26,12 @@ export default async function startJwksServer(project: TestProject) {
 
   let fetches = 0
   const server = createServer((request, response) => {
-    if (request.url === '/jwks.json') {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname
+    if (path === '/jwks.json') {
       fetches += 1
       response.writeHead(200, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ keys: publicKeys }))
-    } else if (request.url === '/fetch-count') {
+    } else if (path === '/fetch-count') {
       response.writeHead(200, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ fetches }))
     } else {

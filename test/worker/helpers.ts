@@ -1,7 +1,7 @@
 /**
  * @module Shared test helpers: demo-shaped session cookies and requests to the Worker.
  */
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose'
 import { createWorker } from '../../src/app'
@@ -48,15 +48,16 @@ export function fetchWorker(request: Request): Promise<Response> {
   return exports.default.fetch(request)
 }
 
-/** Through a Worker built with the test env plus `overrides`, for configuration variants. */
-export function fetchWithEnv(request: Request, overrides: Record<string, unknown>): Promise<Response> {
+/** A Worker built with the test env plus `overrides`, for configuration variants. */
+export function workerWithEnv(overrides: Record<string, unknown>): (request: Request) => Promise<Response> {
   const variant: Env = { ...(env as unknown as Env), ...overrides }
   const worker = createWorker()
-  return worker.fetch?.(request as never, variant, createContext()) as Promise<Response>
+  const context = createExecutionContext()
+  return (request) => worker.fetch?.(request as never, variant, context) as Promise<Response>
 }
 
-function createContext(): ExecutionContext {
-  return { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+export function fetchWithEnv(request: Request, overrides: Record<string, unknown>): Promise<Response> {
+  return workerWithEnv(overrides)(request)
 }
 
 export async function errorCode(response: Response): Promise<string> {

@@ -1,0 +1,140 @@
+import { env } from 'cloudflare:test'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type Env, readConfig } from '../../src/config'
+import { ConfigError } from '../../src/errors'
+import { errorCode, fetchWithEnv, sessionCookie, tokenRequest, workerWithEnv } from './helpers'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const demoEnv = env as unknown as Env
+
+/** Expects configuration `overrides` to be refused, naming `key`. */
+async function expectConfigError(overrides: Record<string, unknown>, key: string, problem?: RegExp) {
+  const error = await readConfig({ ...demoEnv, ...overrides }).catch((caught: unknown) => caught)
+  expect(error).toBeInstanceOf(ConfigError)
+  expect((error as ConfigError).key).toBe(key)
+  if (problem) expect((error as ConfigError).problem).toMatch(problem)
+}
+
+describe('The demo configuration in wrangler.toml', () => {
+  it('Should load with the documented defaults', async () => {
+    const config = await readConfig(demoEnv)
+    expect(config.tokenPath).toBe('/token')
+    expect(config.widget.ttlSeconds).toBe(300)
+    expect(config.session.cookieName).toBe('session')
+    expect(config.session.algorithms).toEqual(['HS256'])
+    expect(config.session.clockToleranceSeconds).toBe(30)
+    expect(config.mapping.map((rule) => rule.to)).toEqual([
+      'attributes.memberId',
+      'attributes.name',
+      'attributes.email',
+      'attributes.tier',
+      'attributes.channel',
+    ])
+  })
+
+  it('Should fill defaults when optional vars are absent', async () => {
+    const config = await readConfig({
+      CONNECT_SECRET: demoEnv.CONNECT_SECRET,
+      SESSION_SECRET: demoEnv.SESSION_SECRET,
+      WIDGET_ID: 'w',
+      SESSION_ALGORITHMS: 'HS256',
+    })
+    expect(config.tokenPath).toBe('/token')
+    expect(config.widget.ttlSeconds).toBe(300)
+    expect(config.session.cookieName).toBe('session')
+    expect(config.session.issuer).toBeUndefined()
+    expect(config.mapping).toEqual([])
+  })
+
+  it('Should accept vars given as strings, as `--var` and the dashboard give them', async () => {
+    const config = await readConfig({
+      ...demoEnv,
+      TOKEN_TTL_SECONDS: '120',
+      SESSION_ALGORITHMS: 'HS256,HS512',
+      ALLOWED_ORIGINS: '["https://a.example.com"]',
+      CONTACT_MAPPING: '[{"to":"attributes.id","claim":"sub","required":true}]',
+    })
+    expect(config.widget.ttlSeconds).toBe(120)
+    expect(config.session.algorithms).toEqual(['HS256', 'HS512'])
+    expect(config.origins.allows('https://a.example.com')).toBe(true)
+    expect(config.mapping[0].to).toBe('attributes.id')
+  })
+})
+
+describe('Configuration mistakes, each named by its key', () => {
+  it.each([
+    [{ CONNECT_SECRET: undefined }, 'CONNECT_SECRET', /required/],
+    [{ CONNECT_SECRET: 'too-short' }, 'CONNECT_SECRET', /44 characters/],
+    [{ WIDGET_ID: '' }, 'WIDGET_ID', /required/],
+    [{ TOKEN_TTL_SECONDS: 601 }, 'TOKEN_TTL_SECONDS', /between 1 and 600/],
+    [{ TOKEN_TTL_SECONDS: 0 }, 'TOKEN_TTL_SECONDS', /between 1 and 600/],
+    [{ TOKEN_TTL_SECONDS: 'five minutes' }, 'TOKEN_TTL_SECONDS', /whole number/],
+    [{ TOKEN_PATH: 'token' }, 'TOKEN_PATH', /start with/],
+    [{ SESSION_ALGORITHMS: [] }, 'SESSION_ALGORITHMS', /required/],
+    [{ SESSION_ALGORITHMS: ['none'] }, 'SESSION_ALGORITHMS[0]', /"none" cannot be verified/],
+    [{ SESSION_ALGORITHMS: ['RS256'] }, 'SESSION_ALGORITHMS[0]', /SESSION_SECRET/],
+    [{ SESSION_PUBLIC_KEY: 'x' }, 'SESSION_SECRET', /exactly one/],
+    [{ SESSION_SECRET: undefined }, 'SESSION_SECRET', /exactly one/],
+    [
+      { SESSION_SECRET: undefined, SESSION_JWKS_URL: 'ftp://x', SESSION_ALGORITHMS: ['RS256'] },
+      'SESSION_JWKS_URL',
+      /http/,
+    ],
+    [
+      { SESSION_SECRET: undefined, SESSION_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' },
+      'SESSION_ALGORITHMS[0]',
+      /public key/,
+    ],
+    [
+      {
+        SESSION_SECRET: undefined,
+        SESSION_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----',
+        SESSION_ALGORITHMS: ['RS256'],
+      },
+      'SESSION_PUBLIC_KEY',
+      /cannot be imported/,
+    ],
+    [{ SESSION_CLOCK_TOLERANCE_SECONDS: 301 }, 'SESSION_CLOCK_TOLERANCE_SECONDS', /between 0 and 300/],
+    [{ ALLOWED_ORIGINS: ['https://example.com/'] }, 'ALLOWED_ORIGINS[0]', /not an origin/],
+    [{ ALLOWED_ORIGINS: ['*.example.com'] }, 'ALLOWED_ORIGINS[0]', /not an origin/],
+    [{ ALLOWED_ORIGINS: ['https://*'] }, 'ALLOWED_ORIGINS[0]', /not an origin/],
+    [{ ALLOWED_ORIGINS: ['https://www.*.example.com'] }, 'ALLOWED_ORIGINS[0]', /not an origin/],
+    [{ CONTACT_MAPPING: 'not json' }, 'CONTACT_MAPPING', /JSON/],
+  ])('Should refuse %j naming %s', async (overrides, key, problem) => {
+    await expectConfigError(overrides, key, problem)
+  })
+})
+
+describe('A Worker with invalid configuration', () => {
+  it('Should answer 500 CONFIG_INVALID without detail, and log the bad key once', async () => {
+    const error = vi.spyOn(console, 'error')
+    const fetchMisconfigured = workerWithEnv({ TOKEN_TTL_SECONDS: 900 })
+    const cookie = await sessionCookie()
+    for (let i = 0; i < 3; i++) {
+      const response = await fetchMisconfigured(tokenRequest(cookie))
+      expect(response.status).toBe(500)
+      const body = await response.text()
+      expect(JSON.parse(body)).toEqual({
+        error: { code: 'CONFIG_INVALID', message: 'The token service is misconfigured.' },
+      })
+      expect(body).not.toContain('TOKEN_TTL_SECONDS')
+    }
+    const events = error.mock.calls.map((call) => JSON.parse(String(call[0])))
+    const configEvents = events.filter((line) => line.event === 'config_invalid')
+    expect(configEvents).toEqual([
+      { level: 'error', event: 'config_invalid', key: 'TOKEN_TTL_SECONDS', problem: expect.stringContaining('600') },
+    ])
+  })
+
+  it('Should not leak a secret in the configuration error log', async () => {
+    const error = vi.spyOn(console, 'error')
+    const response = await fetchWithEnv(tokenRequest(), { CONNECT_SECRET: 'short-secret-value' })
+    expect(await errorCode(response)).toBe('CONFIG_INVALID')
+    const logged = error.mock.calls.flat().join('\n')
+    expect(logged).toContain('CONNECT_SECRET')
+    expect(logged).not.toContain('short-secret-value')
+  })
+})
