@@ -17,6 +17,8 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
+          // Refusals log by design; show the logs of failing tests only.
+          silent: 'passed-only',
           include: ['test/worker/**/*.test.ts'],
           globalSetup: ['test/support/jwks-server.ts'],
         },
@@ -26,6 +28,7 @@ export default defineConfig({
         // user runs them, checked with an independent JWT implementation.
         test: {
           name: 'interop',
+          silent: 'passed-only',
           include: ['test/interop/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,

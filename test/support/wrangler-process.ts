@@ -1,0 +1,101 @@
+/**
+ * @module Runs the real `wrangler` CLI from the project, as a user would, for the interop tests.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { promisify } from 'node:util'
+
+const WRANGLER = 'node_modules/.bin/wrangler'
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
+
+export interface DevServer {
+  url: string
+  stop(): Promise<void>
+}
+
+/** `wrangler dev src/dev.ts` on a free loopback port, with the committed demo secrets. */
+export async function startWranglerDev(): Promise<DevServer> {
+  const port = await freePort()
+  const child = spawn(
+    WRANGLER,
+    [
+      'dev',
+      'src/dev.ts',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(await freePort()),
+      '--env-file',
+      '.dev.vars.example',
+      '--show-interactive-dev-session=false',
+    ],
+    { env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on('data', (chunk) => {
+    output += chunk
+  })
+  const url = `http://127.0.0.1:${port}`
+  await waitUntilServing(url, child, () => output)
+  return { url, stop: () => stop(child) }
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 45_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output()}`)
+    try {
+      await fetch(`${url}/`)
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+  child.kill('SIGKILL')
+  throw new Error(`wrangler dev did not serve ${url} within 45 s:\n${output()}`)
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
+  })
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** `wrangler deploy --dry-run` for an environment, bundling into `outdir`. */
+export async function dryRunDeploy(environment: string, outdir: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    WRANGLER,
+    ['deploy', '--dry-run', '--env', environment, '--outdir', outdir],
+    { env: quietEnv },
+  )
+  return stdout
+}
+
+/** A value from a dotenv file such as `.dev.vars.example`. */
+export function dotenvValue(file: string, name: string): string {
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${name}=`))
+  if (!line) throw new Error(`${name} is not set in ${file}`)
+  return line.slice(name.length + 1).replace(/^"(.*)"$/, '$1')
+}
