@@ -4,6 +4,8 @@ import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from './test/support/secrets
 
 export default defineConfig({
   test: {
+    // Refusals log by design; show the logs of failing tests only.
+    silent: 'passed-only',
     projects: [
       {
         // Unit and integration tests, inside workerd with the Worker's own wrangler.toml.
@@ -17,8 +19,6 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
-          // Refusals log by design; show the logs of failing tests only.
-          silent: 'passed-only',
           include: ['test/worker/**/*.test.ts'],
           globalSetup: ['test/support/jwks-server.ts'],
         },
@@ -28,7 +28,6 @@ export default defineConfig({
         // user runs them, checked with an independent JWT implementation.
         test: {
           name: 'interop',
-          silent: 'passed-only',
           include: ['test/interop/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,

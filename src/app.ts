@@ -1,7 +1,7 @@
 /**
  * @module App assembly: middleware order, routes and error handling, built once per config.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import { type Config, type Env, loadConfig } from './config'
 import { TokenServiceError } from './errors'
 import { errorResponse } from './http/error-response'

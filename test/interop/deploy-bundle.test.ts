@@ -20,7 +20,7 @@ async function bundle(environment: string): Promise<string> {
 describe('wrangler deploy --dry-run', () => {
   it.each(['production', 'staging'])('Should bundle the %s Worker without the dev login route', async (environment) => {
     const code = await bundle(environment)
-    expect(code).toContain('createWorker')
+    expect(code).toContain('SESSION_MISSING')
     expect(code).not.toContain('/dev/login')
     expect(code).not.toContain('DEMO_CLAIMS')
   })
