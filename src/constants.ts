@@ -1,7 +1,7 @@
 /**
  * @module Every number the Amazon Connect widget imposes, in one place, with its source.
  *
- * Sources are the sections of `CONNECT-WIDGET-CONTRACT.md` (the project's specification),
+ * Sources are the sections of `docs/CONNECT-WIDGET-CONTRACT.md` (the project's specification),
  * which cite Amazon's documentation.
  */
 
