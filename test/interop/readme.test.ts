@@ -7,14 +7,14 @@ const readme = readFileSync('README.md', 'utf8')
 
 describe('README.md', () => {
   it.each(Object.entries(ERROR_CODES))('Should list %s with its status', (code, { status }) => {
-    expect(readme).toMatch(new RegExp(`\\| ${status} \\| \`${code}\` \\|`))
+    expect(readme).toMatch(new RegExp(`\\|\\s*${status}\\s*\\|\\s*\`${code}\`\\s*\\|`))
   })
 
   it('Should document every var and secret the configuration reads', () => {
     const config = readFileSync('src/config.ts', 'utf8')
     const names = new Set([...config.matchAll(/env\.([A-Z][A-Z_]+)/g)].map((match) => match[1]))
     expect(names.size).toBeGreaterThan(10)
-    for (const name of names) expect(readme, name).toMatch(new RegExp(`\\| \`${name}\` \\|`))
+    for (const name of names) expect(readme, name).toMatch(new RegExp(`\\|\\s*\`${name}\`\\s*\\|`))
   })
 
   it('Should open with the commands that run and test the project', () => {
