@@ -20,18 +20,27 @@ export const JANE = {
   profile: { tier: 'gold' },
 }
 
+export interface SessionSigning {
+  alg?: string
+  /** The HMAC secret; the test SESSION_SECRET unless given. */
+  secret?: string
+  /** `setExpirationTime` input, or null for a session without `exp`. */
+  expires?: string | number | null
+}
+
 /** A session JWT as the site would issue it; `edit` adjusts it before signing. */
 export async function sessionCookie(
   claims: Record<string, unknown> = JANE,
   edit: (jwt: SignJWT) => SignJWT = (jwt) => jwt,
+  { alg = 'HS256', secret = TEST_SESSION_SECRET, expires = '1h' }: SessionSigning = {},
 ): Promise<string> {
-  const jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg, typ: 'JWT' })
     .setIssuer(DEMO_ISSUER)
     .setAudience(DEMO_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime('1h')
-  return edit(jwt).sign(new TextEncoder().encode(TEST_SESSION_SECRET))
+  if (expires !== null) jwt = jwt.setExpirationTime(expires)
+  return edit(jwt).sign(new TextEncoder().encode(secret))
 }
 
 export function tokenRequest(

@@ -21,6 +21,10 @@ function withJwks(url: string) {
   return { SESSION_SECRET: undefined, SESSION_JWKS_URL: url, SESSION_ALGORITHMS: ASYMMETRIC }
 }
 
+function withPublicKey(key: string, algorithms: string[]) {
+  return { SESSION_SECRET: undefined, SESSION_PUBLIC_KEY: key, SESSION_ALGORITHMS: algorithms }
+}
+
 async function jwksFetches(): Promise<number> {
   const response = await fetch(inject('jwksFetchCountUrl'))
   return ((await response.json()) as { fetches: number }).fetches
@@ -67,32 +71,20 @@ describe('Sessions verified against a remote JWKS', () => {
 describe('Sessions verified against a configured public key', () => {
   it('Should accept an RS256 session with a PEM public key', async () => {
     const cookie = await signedWith(inject('signingKeys').RS256)
-    const response = await fetchWithEnv(tokenRequest(cookie), {
-      SESSION_SECRET: undefined,
-      SESSION_PUBLIC_KEY: inject('rsaPublicKeyPem'),
-      SESSION_ALGORITHMS: ['RS256'],
-    })
+    const response = await fetchWithEnv(tokenRequest(cookie), withPublicKey(inject('rsaPublicKeyPem'), ['RS256']))
     expect(response.status).toBe(200)
   })
 
   it('Should accept an ES256 session with a JWK public key given as JSON text', async () => {
     const { d: _private, ...publicJwk } = inject('signingKeys').ES256
     const cookie = await signedWith(inject('signingKeys').ES256)
-    const response = await fetchWithEnv(tokenRequest(cookie), {
-      SESSION_SECRET: undefined,
-      SESSION_PUBLIC_KEY: JSON.stringify(publicJwk),
-      SESSION_ALGORITHMS: ['ES256'],
-    })
+    const response = await fetchWithEnv(tokenRequest(cookie), withPublicKey(JSON.stringify(publicJwk), ['ES256']))
     expect(response.status).toBe(200)
   })
 
   it('Should answer 401 SESSION_INVALID for an ES256 session when only RS256 is pinned', async () => {
     const cookie = await signedWith(inject('signingKeys').ES256)
-    const response = await fetchWithEnv(tokenRequest(cookie), {
-      SESSION_SECRET: undefined,
-      SESSION_PUBLIC_KEY: inject('rsaPublicKeyPem'),
-      SESSION_ALGORITHMS: ['RS256'],
-    })
+    const response = await fetchWithEnv(tokenRequest(cookie), withPublicKey(inject('rsaPublicKeyPem'), ['RS256']))
     expect(response.status).toBe(401)
     expect(await errorCode(response)).toBe('SESSION_INVALID')
   })

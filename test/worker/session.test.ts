@@ -1,6 +1,5 @@
-import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose'
+import { exportSPKI, generateKeyPair, UnsecuredJWT } from 'jose'
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
-import { TEST_SESSION_SECRET } from '../support/secrets'
 import {
   DEMO_AUDIENCE,
   DEMO_ISSUER,
@@ -72,12 +71,7 @@ describe('A malformed session cookie', () => {
 
 describe('A session JWT that fails verification', () => {
   it('Should answer 401 SESSION_INVALID for a signature made with another secret', async () => {
-    const cookie = await new SignJWT(JANE)
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(DEMO_ISSUER)
-      .setAudience(DEMO_AUDIENCE)
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode('some-other-secret-some-other-secret!'))
+    const cookie = await sessionCookie(JANE, undefined, { secret: 'some-other-secret-some-other-secret!' })
     await expectRefused(cookie, 401, 'SESSION_INVALID')
   })
 
@@ -98,11 +92,7 @@ describe('A session JWT that fails verification', () => {
   })
 
   it('Should answer 401 SESSION_INVALID for a session without exp', async () => {
-    const cookie = await new SignJWT(JANE)
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(DEMO_ISSUER)
-      .setAudience(DEMO_AUDIENCE)
-      .sign(new TextEncoder().encode(TEST_SESSION_SECRET))
+    const cookie = await sessionCookie(JANE, undefined, { expires: null })
     await expectRefused(cookie, 401, 'SESSION_INVALID')
   })
 
@@ -133,24 +123,14 @@ describe('Algorithm attacks', () => {
   })
 
   it('Should answer 401 SESSION_INVALID for an algorithm outside the pinned list', async () => {
-    const cookie = await new SignJWT(JANE)
-      .setProtectedHeader({ alg: 'HS512' })
-      .setIssuer(DEMO_ISSUER)
-      .setAudience(DEMO_AUDIENCE)
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(TEST_SESSION_SECRET))
+    const cookie = await sessionCookie(JANE, undefined, { alg: 'HS512' })
     await expectRefused(cookie, 401, 'SESSION_INVALID')
   })
 
   it('Should answer 401 SESSION_INVALID for HS256 signed with the RS256 public key (key confusion)', async () => {
     const { publicKey } = await generateKeyPair('RS256', { extractable: true })
     const pem = await exportSPKI(publicKey)
-    const forged = await new SignJWT(JANE)
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(DEMO_ISSUER)
-      .setAudience(DEMO_AUDIENCE)
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(pem))
+    const forged = await sessionCookie(JANE, undefined, { secret: pem })
     const response = await fetchWithEnv(tokenRequest(forged), {
       SESSION_SECRET: undefined,
       SESSION_PUBLIC_KEY: pem,
