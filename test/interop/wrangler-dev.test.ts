@@ -1,6 +1,7 @@
 import jsonwebtoken from 'jsonwebtoken'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DevServer, dotenvValue, startWranglerDev } from '../support/wrangler-process'
+import { dotenvValue } from '../support/dotenv'
+import { type DevServer, startWranglerDev } from '../support/wrangler-process'
 
 /**
  * The README's flow against `wrangler dev`, with tokens checked by jsonwebtoken, the library

@@ -2,11 +2,11 @@
  * @module Runs the real `wrangler` CLI from the project, as a user would, for the interop tests.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 
-const WRANGLER = 'node_modules/.bin/wrangler'
+/** Run with this process's Node (22), whatever `node` is first on PATH. */
+const WRANGLER = ['node_modules/wrangler/bin/wrangler.js']
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
 
 export interface DevServer {
@@ -18,8 +18,9 @@ export interface DevServer {
 export async function startWranglerDev(): Promise<DevServer> {
   const port = await freePort()
   const child = spawn(
-    WRANGLER,
+    process.execPath,
     [
+      ...WRANGLER,
       'dev',
       'src/dev.ts',
       '--ip',
@@ -81,21 +82,11 @@ function freePort(): Promise<number> {
   })
 }
 
-/** `wrangler deploy --dry-run` for an environment, bundling into `outdir`. */
-export async function dryRunDeploy(environment: string, outdir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    WRANGLER,
-    ['deploy', '--dry-run', '--env', environment, '--outdir', outdir],
-    { env: quietEnv },
-  )
+/** `wrangler deploy --dry-run` for an environment (the top level when absent), bundling into `outdir`. */
+export async function dryRunDeploy(environment: string | undefined, outdir: string): Promise<string> {
+  const envArgs = environment ? ['--env', environment] : []
+  const { stdout } = await promisify(execFile)(process.execPath, [...WRANGLER, 'deploy', '--dry-run', ...envArgs, '--outdir', outdir], {
+    env: quietEnv,
+  })
   return stdout
-}
-
-/** A value from a dotenv file such as `.dev.vars.example`. */
-export function dotenvValue(file: string, name: string): string {
-  const line = readFileSync(file, 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith(`${name}=`))
-  if (!line) throw new Error(`${name} is not set in ${file}`)
-  return line.slice(name.length + 1).replace(/^"(.*)"$/, '$1')
 }

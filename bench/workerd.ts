@@ -1,0 +1,104 @@
+/**
+ * @module Runs one Worker under plain `workerd` (no wrangler, no proxy) and reads the CPU
+ * time its process has used.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { join, relative } from 'node:path'
+
+/** The workerd that wrangler itself runs, so the benchmark sees the same runtime. */
+const workerdBinary: string = createRequire(createRequire(import.meta.url).resolve('wrangler/package.json'))(
+  'workerd',
+).default
+
+export type Binding = string | unknown
+
+export interface WorkerSpec {
+  /** The folder holding `modulePath`; the capnp config is written beside it. */
+  dir: string
+  modulePath: string
+  compatibilityDate: string
+  bindings: Record<string, Binding>
+}
+
+export interface RunningWorker {
+  url: string
+  /** Nanoseconds on CPU, summed over the process's threads. */
+  cpuNanoseconds(): number
+  stop(): Promise<void>
+}
+
+export async function startWorkerd(name: string, spec: WorkerSpec): Promise<RunningWorker> {
+  const port = await freePort()
+  const configPath = join(spec.dir, `${name}.capnp`)
+  writeFileSync(configPath, capnpConfig(port, spec))
+  // The Worker's own log lines (stdout) would drown the report; workerd's errors stay visible.
+  const child = spawn(workerdBinary, ['serve', configPath], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const url = `http://127.0.0.1:${port}`
+  await waitForPort(url, child)
+  return {
+    url,
+    cpuNanoseconds: () => processCpuNanoseconds(child.pid as number),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+function capnpConfig(port: number, spec: WorkerSpec): string {
+  const bindings = Object.entries(spec.bindings).map(([name, value]) =>
+    typeof value === 'string'
+      ? `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`
+      : `(name = ${JSON.stringify(name)}, json = ${JSON.stringify(JSON.stringify(value))})`,
+  )
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed ${JSON.stringify(relative(spec.dir, spec.modulePath))})],
+  compatibilityDate = ${JSON.stringify(spec.compatibilityDate)},
+  bindings = [
+    ${bindings.join(',\n    ')}
+  ],
+);
+`
+}
+
+function processCpuNanoseconds(pid: number): number {
+  let total = 0
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0])
+  }
+  return total
+}
+
+async function waitForPort(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}`)
+    try {
+      await fetch(url)
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  throw new Error(`workerd did not listen on ${url}`)
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
