@@ -85,8 +85,12 @@ function freePort(): Promise<number> {
 /** `wrangler deploy --dry-run` for an environment (the top level when absent), bundling into `outdir`. */
 export async function dryRunDeploy(environment: string | undefined, outdir: string): Promise<string> {
   const envArgs = environment ? ['--env', environment] : []
-  const { stdout } = await promisify(execFile)(process.execPath, [...WRANGLER, 'deploy', '--dry-run', ...envArgs, '--outdir', outdir], {
-    env: quietEnv,
-  })
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...WRANGLER, 'deploy', '--dry-run', ...envArgs, '--outdir', outdir],
+    {
+      env: quietEnv,
+    },
+  )
   return stdout
 }
