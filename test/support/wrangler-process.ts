@@ -10,13 +10,19 @@ const WRANGLER = ['node_modules/wrangler/bin/wrangler.js']
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
 
 export interface DevServer {
+  /** `http://127.0.0.1:PORT`; a browser test may use `http://localhost:PORT` instead. */
   url: string
+  port: number
   stop(): Promise<void>
 }
 
-/** `wrangler dev src/dev.ts` on a free loopback port, with the committed demo secrets. */
-export async function startWranglerDev(): Promise<DevServer> {
+/**
+ * `wrangler dev src/dev.ts` on a free loopback port, with the committed demo secrets;
+ * `vars` override wrangler.toml's through `--var` (lists as JSON text).
+ */
+export async function startWranglerDev(vars: Record<string, string> = {}): Promise<DevServer> {
   const port = await freePort()
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])
   const child = spawn(
     process.execPath,
     [
@@ -32,6 +38,7 @@ export async function startWranglerDev(): Promise<DevServer> {
       '--env-file',
       '.dev.vars.example',
       '--show-interactive-dev-session=false',
+      ...varArgs,
     ],
     { env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   )
@@ -44,7 +51,7 @@ export async function startWranglerDev(): Promise<DevServer> {
   })
   const url = `http://127.0.0.1:${port}`
   await waitUntilServing(url, child, () => output)
-  return { url, stop: () => stop(child) }
+  return { url, port, stop: () => stop(child) }
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -71,7 +78,7 @@ function stop(child: ChildProcess): Promise<void> {
   })
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
