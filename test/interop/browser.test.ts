@@ -16,7 +16,10 @@ const [sameOriginSnippet, crossOriginSnippet] = readmeSnippets(readFileSync('REA
 const CONNECT_SECRET = dotenvValue('.dev.vars.example', 'CONNECT_SECRET')
 
 const required = process.env.CI === 'true'
-describe.skipIf(!chromiumPath && !required)('The widget flow in Chromium', () => {
+const title = chromiumPath
+  ? 'The widget flow in Chromium'
+  : 'The widget flow in Chromium (no Chromium here: apt-get install chromium)'
+describe.skipIf(!chromiumPath && !required)(title, () => {
   let dev: DevServer
   let browser: Browser
   let context: BrowserContext
