@@ -5,8 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { join, relative } from 'node:path'
+import { freePort } from '../test/support/free-port.ts'
 
 /** The workerd that wrangler itself runs, so the benchmark sees the same runtime. */
 const workerdBinary: string = createRequire(createRequire(import.meta.url).resolve('wrangler/package.json'))(
@@ -90,15 +90,4 @@ async function waitForPort(url: string, child: ChildProcess): Promise<void> {
     }
   }
   throw new Error(`workerd did not listen on ${url}`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }

@@ -2,8 +2,8 @@
  * @module Runs the real `wrangler` CLI from the project, as a user would, for the interop tests.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { promisify } from 'node:util'
+import { freePort } from './free-port.ts'
 
 /** Run with this process's Node (22), whatever `node` is first on PATH. */
 const WRANGLER = ['node_modules/wrangler/bin/wrangler.js']
@@ -75,17 +75,6 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve())
     child.kill('SIGTERM')
     setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
-  })
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
   })
 }
 
