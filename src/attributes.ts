@@ -38,11 +38,13 @@ export function mapSessionToContact(claims: Record<string, unknown>, rules: read
       continue
     }
     const value = claimText(raw, rule.serializeJson)
-    const problem: SkipReason | undefined =
-      value === undefined ? 'not_a_scalar' : fitsTarget(rule.target, value) ? undefined : 'out_of_range'
-    if (problem === undefined) fields.push({ rule, value: value as string })
-    else if (rule.required) throw new TokenServiceError('SESSION_CLAIM_INVALID', `${problem}_${rule.to}`)
-    else skipped.push({ to: rule.to, reason: problem })
+    if (value !== undefined && fitsTarget(rule.target, value)) {
+      fields.push({ rule, value })
+      continue
+    }
+    const reason: SkipReason = value === undefined ? 'not_a_scalar' : 'out_of_range'
+    if (rule.required) throw new TokenServiceError('SESSION_CLAIM_INVALID', `${reason}_${rule.to}`)
+    skipped.push({ to: rule.to, reason })
   }
   return { fields, skipped }
 }
