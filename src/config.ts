@@ -40,6 +40,9 @@ export interface Config {
 
 const configs = new WeakMap<object, Promise<Config>>()
 
+/** A literal path: the router would read `:name` or `*` as patterns. */
+const PLAIN_PATH = /^\/[A-Za-z0-9._~/-]*$/
+
 /** The configuration for this `env`, read and validated on first use. */
 export function loadConfig(env: Env): Promise<Config> {
   let config = configs.get(env)
@@ -57,7 +60,9 @@ export function loadConfig(env: Env): Promise<Config> {
 
 export async function readConfig(env: Env): Promise<Config> {
   const tokenPath = optionalString('TOKEN_PATH', env.TOKEN_PATH) ?? '/token'
-  if (!tokenPath.startsWith('/')) throw new ConfigError('TOKEN_PATH', 'must start with "/"')
+  if (!PLAIN_PATH.test(tokenPath)) {
+    throw new ConfigError('TOKEN_PATH', 'must be a plain path such as "/token" (no ":", "*", query or spaces)')
+  }
   return {
     tokenPath,
     widget: await readWidgetConfig(env),

@@ -1,7 +1,7 @@
 import { jwtVerify } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { TEST_CONNECT_SECRET } from '../support/secrets'
-import { errorCode, fetchWorker, JANE, sessionCookie, tokenRequest, widgetToken } from './helpers'
+import { errorCode, fetchWorker, JANE, sessionCookie, tokenRequest, widgetToken, workerWithEnv } from './helpers'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -78,6 +78,13 @@ describe('GET /token when the session lacks what the mapping requires', () => {
 })
 
 describe('Other paths and methods', () => {
+  it('Should serve the token on a configured TOKEN_PATH, and nothing on /token then', async () => {
+    const fetchAt = workerWithEnv({ TOKEN_PATH: '/api/chat/token' })
+    const cookie = await sessionCookie()
+    expect((await fetchAt(tokenRequest(cookie, { path: '/api/chat/token' }))).status).toBe(200)
+    expect((await fetchAt(tokenRequest(cookie))).status).toBe(404)
+  })
+
   it('Should answer 404 NOT_FOUND as JSON for an unknown path', async () => {
     const response = await fetchWorker(tokenRequest(undefined, { path: '/nope' }))
     expect(response.status).toBe(404)
