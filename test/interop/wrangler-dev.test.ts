@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { decodeJwt, jwtVerify } from 'jose'
 import jsonwebtoken from 'jsonwebtoken'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dotenvValue } from '../support/dotenv'
@@ -8,6 +11,19 @@ import { type DevServer, startWranglerDev } from '../support/wrangler-process'
  * of Amazon's Node.js samples and an implementation independent of jose.
  */
 const CONNECT_SECRET = dotenvValue('.dev.vars.example', 'CONNECT_SECRET')
+
+/** Debian's Python, where `apt-get install python3-jwt` puts PyJWT. */
+const SYSTEM_PYTHON = '/usr/bin/python3'
+const pyjwtAvailable =
+  existsSync(SYSTEM_PYTHON) &&
+  (() => {
+    try {
+      execFileSync(SYSTEM_PYTHON, ['-c', 'import jwt'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })()
 
 let dev: DevServer
 beforeAll(async () => {
@@ -72,6 +88,21 @@ describe('wrangler dev with the demo configuration', () => {
       /invalid signature/,
     )
   })
+
+  it.skipIf(!pyjwtAvailable && process.env.CI !== 'true')(
+    'Should satisfy PyJWT, the library of Amazon’s Python sample, both ways',
+    async () => {
+      const token = await fetchToken(await demoSessionCookie('?name=Zo%C3%AB'))
+      const input = JSON.stringify({ token, secret: CONNECT_SECRET, widgetId: 'demo-widget-id' })
+      const output = execFileSync(SYSTEM_PYTHON, ['test/support/pyjwt.py'], { input, encoding: 'utf8' })
+      const { header, payload, rebuilt } = JSON.parse(output)
+      expect(header).toEqual({ alg: 'HS256', typ: 'JWT' })
+      expect(payload).toEqual(decodeJwt(token))
+      // PyJWT's own token (its header order, ASCII-escaped JSON) verifies and decodes the same.
+      const { payload: theirs } = await jwtVerify(rebuilt, new TextEncoder().encode(CONNECT_SECRET))
+      expect(theirs).toEqual(decodeJwt(token))
+    },
+  )
 
   it('Should answer a cross-origin preflight from the demo page origin', async () => {
     const response = await fetch(`${dev.url}/token`, {
