@@ -2,11 +2,11 @@
  * @module Runs one Worker under plain `workerd` (no wrangler, no proxy) and reads the CPU
  * time its process has used.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
-import { freePort } from '../test/support/free-port.ts'
+import { freePort, stopProcess, waitUntilServing } from '../test/support/local-servers.ts'
 
 /** The workerd that wrangler itself runs, so the benchmark sees the same runtime. */
 const workerdBinary: string = createRequire(createRequire(import.meta.url).resolve('wrangler/package.json'))(
@@ -37,15 +37,11 @@ export async function startWorkerd(name: string, spec: WorkerSpec): Promise<Runn
   // The Worker's own log lines (stdout) would drown the report; workerd's errors stay visible.
   const child = spawn(workerdBinary, ['serve', configPath], { stdio: ['ignore', 'ignore', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
-  await waitForPort(url, child)
+  await waitUntilServing(url, child, { name: 'workerd', timeoutMs: 20_000 })
   return {
     url,
     cpuNanoseconds: () => processCpuNanoseconds(child.pid as number),
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
+    stop: () => stopProcess(child),
   }
 }
 
@@ -76,18 +72,4 @@ function processCpuNanoseconds(pid: number): number {
     total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0])
   }
   return total
-}
-
-async function waitForPort(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}`)
-    try {
-      await fetch(url)
-      return
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
-  throw new Error(`workerd did not listen on ${url}`)
 }

@@ -1,9 +1,9 @@
 /**
  * @module Runs the real `wrangler` CLI from the project, as a user would, for the interop tests.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
-import { freePort } from './free-port.ts'
+import { freePort, stopProcess, waitUntilServing } from './local-servers.ts'
 
 /** Run with this process's Node (22), whatever `node` is first on PATH. */
 const WRANGLER = ['node_modules/wrangler/bin/wrangler.js']
@@ -50,32 +50,8 @@ export async function startWranglerDev(vars: Record<string, string> = {}): Promi
     output += chunk
   })
   const url = `http://127.0.0.1:${port}`
-  await waitUntilServing(url, child, () => output)
-  return { url, port, stop: () => stop(child) }
-}
-
-async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 45_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output()}`)
-    try {
-      await fetch(`${url}/`)
-      return
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250))
-    }
-  }
-  child.kill('SIGKILL')
-  throw new Error(`wrangler dev did not serve ${url} within 45 s:\n${output()}`)
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
-  })
+  await waitUntilServing(url, child, { name: 'wrangler dev', timeoutMs: 45_000, output: () => output })
+  return { url, port, stop: () => stopProcess(child) }
 }
 
 /** `wrangler deploy --dry-run` for an environment (the top level when absent), bundling into `outdir`. */
