@@ -7,14 +7,19 @@ function mapOne(rule: Record<string, unknown>, claims: Record<string, unknown>) 
   return mapSessionToContact(claims, parseMapping('CONTACT_MAPPING', [rule]))
 }
 
-function refusal(run: () => unknown): TokenServiceError {
+/** The error `run` throws, which must be an instance of `kind`. */
+function thrownBy<E extends Error>(kind: new (...args: never[]) => E, run: () => unknown): E {
   try {
     run()
   } catch (error) {
-    if (error instanceof TokenServiceError) return error
+    if (error instanceof kind) return error
     throw error
   }
-  throw new Error('expected a TokenServiceError')
+  throw new Error(`expected a ${kind.name}`)
+}
+
+function refusal(run: () => unknown): TokenServiceError {
+  return thrownBy(TokenServiceError, run)
 }
 
 describe('parseMapping', () => {
@@ -87,16 +92,10 @@ describe('parseMapping', () => {
     [{ to: 'attributes.a' }, 'M', /list/],
     [['attributes.a'], 'M[0]', /table/],
   ])('Should refuse %j naming %s', (raw, key, problem) => {
-    const error = (() => {
-      try {
-        parseMapping('M', raw)
-      } catch (caught) {
-        return caught
-      }
-    })()
+    const error = thrownBy(ConfigError, () => parseMapping('M', raw))
     expect(error).toBeInstanceOf(ConfigError)
-    expect((error as ConfigError).key).toBe(key)
-    expect((error as ConfigError).problem).toMatch(problem)
+    expect(error.key).toBe(key)
+    expect(error.problem).toMatch(problem)
   })
 })
 
