@@ -61,8 +61,16 @@ describe.skipIf(!chromiumPath && !required)(title, () => {
     await page.close()
   }
 
-  function verified(token: string) {
-    return jsonwebtoken.verify(token, CONNECT_SECRET, { algorithms: ['HS256'] }) as jsonwebtoken.JwtPayload
+  /** Waits for the widget's callback to receive a token, and verifies it with jsonwebtoken. */
+  async function tokenHandedToWidget(page: Page): Promise<jsonwebtoken.JwtPayload> {
+    const token = await page.waitForFunction(() => (window as { deliveredToken?: string }).deliveredToken)
+    const text = String(await token.jsonValue())
+    return jsonwebtoken.verify(text, CONNECT_SECRET, { algorithms: ['HS256'] }) as jsonwebtoken.JwtPayload
+  }
+
+  /** What the widget's callback has received so far. */
+  function deliveredToken(page: Page): Promise<string | undefined> {
+    return page.evaluate(() => (window as { deliveredToken?: string }).deliveredToken)
   }
 
   // The same-origin page is handed to the browser at the Worker's own origin, as a site's
@@ -70,15 +78,13 @@ describe.skipIf(!chromiumPath && !required)(title, () => {
   it('Should hand the widget a valid token from the same-origin snippet', async () => {
     await signIn('?name=Same%20Origin')
     const page = await openPage(`${workerOrigin}/chat`, widgetPage(sameOriginSnippet))
-    const token = await page.waitForFunction(() => (window as { deliveredToken?: string }).deliveredToken)
-    expect(verified(String(await token.jsonValue())).attributes).toMatchObject({ name: 'Same Origin' })
+    expect((await tokenHandedToWidget(page)).attributes).toMatchObject({ name: 'Same Origin' })
   })
 
   it('Should hand the widget a valid token from the cross-origin snippet, cookie included', async () => {
     await signIn('?name=Cross%20Origin')
     const page = await openPage(`${(await pages.allowed).origin}/`)
-    const token = await page.waitForFunction(() => (window as { deliveredToken?: string }).deliveredToken)
-    expect(verified(String(await token.jsonValue())).attributes).toMatchObject({ name: 'Cross Origin' })
+    expect((await tokenHandedToWidget(page)).attributes).toMatchObject({ name: 'Cross Origin' })
   })
 
   it('Should give a page on an origin outside the allowlist nothing to read', async () => {
@@ -91,7 +97,7 @@ describe.skipIf(!chromiumPath && !required)(title, () => {
     await blocked
     await page.waitForTimeout(200)
     expect(consoleErrors.join('\n')).toContain("No 'Access-Control-Allow-Origin' header")
-    expect(await page.evaluate(() => (window as { deliveredToken?: string }).deliveredToken)).toBeUndefined()
+    expect(await deliveredToken(page)).toBeUndefined()
   })
 
   it('Should deliver no token to a visitor who has not signed in', async () => {
@@ -100,6 +106,6 @@ describe.skipIf(!chromiumPath && !required)(title, () => {
     expect((await answered).status()).toBe(401)
     await page.waitForTimeout(200)
     // The snippet hands the widget whatever `data` holds: here nothing, and the widget refuses to start.
-    expect(await page.evaluate(() => (window as { deliveredToken?: string }).deliveredToken)).toBeUndefined()
+    expect(await deliveredToken(page)).toBeUndefined()
   })
 })
