@@ -3,7 +3,7 @@
  */
 import { Hono } from 'hono/tiny'
 import { type Config, type Env, loadConfig } from './config'
-import { TokenServiceError } from './errors'
+import { InvalidConfigError, TokenServiceError } from './errors'
 import { errorResponse } from './http/error-response'
 import { originGuard } from './http/origin-guard'
 import { tokenHandler } from './http/token-route'
@@ -38,8 +38,9 @@ export function createWorker(extend?: AppExtension): ExportedHandler<Env> {
       let config: Config
       try {
         config = await loadConfig(env)
-      } catch {
-        return errorResponse(new TokenServiceError('CONFIG_INVALID'))
+      } catch (error) {
+        const keys = error instanceof InvalidConfigError ? error.keys : ['unknown']
+        return errorResponse(new TokenServiceError('CONFIG_INVALID', 'config_invalid', { keys }))
       }
       let app = apps.get(config)
       if (!app) {

@@ -56,5 +56,8 @@ export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30
 /** The largest clock tolerance accepted in configuration: more would defeat `exp`. */
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300
 
-/** Widget security keys are 44 characters; anything under 32 bytes is too weak for HS256. */
-export const MIN_CONNECT_SECRET_LENGTH = 32
+/**
+ * The console's widget security key is exactly 44 characters: any other length is a
+ * truncated or padded copy, and the widget would refuse every token. Contract: "The token" → Key.
+ */
+export const CONNECT_SECRET_LENGTH = 44

@@ -48,6 +48,8 @@ export class TokenServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly reason: string = code.toLowerCase(),
+    /** More for the log line: names and codes, never a cookie, token or secret. */
+    readonly logFields: Readonly<Record<string, unknown>> = {},
   ) {
     super(`${code}: ${reason}`)
   }
@@ -70,5 +72,19 @@ export class ConfigError extends TypeError {
     readonly problem: string,
   ) {
     super(`${key}: ${problem}`)
+  }
+}
+
+/** Every mistake found in one configuration, so that all of them can be fixed at once. */
+export class InvalidConfigError extends TypeError {
+  override name = 'InvalidConfigError'
+
+  constructor(readonly problems: readonly ConfigError[]) {
+    super(problems.map((problem) => problem.message).join('; '))
+  }
+
+  /** The offending keys, for log lines. */
+  get keys(): string[] {
+    return this.problems.map((problem) => problem.key)
   }
 }

@@ -4,7 +4,8 @@
  */
 
 import { fitsTarget } from './attributes'
-import { isRecord, structured } from './config-values'
+import { ConfigProblems } from './config/problems'
+import { isRecord, structured } from './config/values'
 import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTE_KEY_LENGTH, MAX_SEGMENT_ATTRIBUTE_NAME_LENGTH } from './constants'
 import { ConfigError } from './errors'
 
@@ -36,13 +37,18 @@ const RULE_KEYS = new Set(['to', 'claim', 'value', 'default', 'required', 'seria
 export function parseMapping(key: string, raw: unknown): MappingRule[] {
   const entries = structured(key, raw ?? [])
   if (!Array.isArray(entries)) throw new ConfigError(key, 'must be a list of mapping entries')
-  const rules = entries.map((entry, index) => parseRule(`${key}[${index}]`, entry))
+  const problems = new ConfigProblems()
+  const rules: MappingRule[] = []
   const seen = new Set<string>()
-  for (const [index, rule] of rules.entries()) {
+  for (const [index, entry] of entries.entries()) {
+    const rule = problems.read(() => parseRule(`${key}[${index}]`, entry))
+    if (!rule) continue
     const target = targetKey(rule.target)
-    if (seen.has(target)) throw new ConfigError(`${key}[${index}].to`, `"${rule.to}" is mapped twice`)
+    if (seen.has(target)) problems.add(`${key}[${index}].to`, `"${rule.to}" is mapped twice`)
     seen.add(target)
+    rules.push(rule)
   }
+  problems.throwIfAny()
   return rules
 }
 

@@ -2,7 +2,9 @@
  * @module Which web origins may fetch tokens cross-origin: exact origins and `*.` subdomain
  * patterns, parsed once and matched without regular expressions built from configuration.
  */
+import { ConfigProblems } from './config/problems'
 import { ConfigError } from './errors'
+import { isPublicSuffix } from './public-suffixes'
 
 export interface OriginPolicy {
   /** True when `origin` (an `Origin` header value) is on the allowlist. */
@@ -21,19 +23,15 @@ const ORIGIN_SHAPE = /^(https?):\/\/(\*\.)?([A-Za-z0-9.-]+)(:\d{1,5})?$/
 export function parseOriginPolicy(key: string, patterns: readonly string[]): OriginPolicy {
   const exact = new Set<string>()
   const subdomains: SubdomainPattern[] = []
+  const problems = new ConfigProblems()
   for (const [index, pattern] of patterns.entries()) {
-    const match = ORIGIN_SHAPE.exec(pattern)
-    const url = match && safeUrl(pattern.replace('*.', 'wildcard.'))
-    if (!match || !url) {
-      throw new ConfigError(
-        `${key}[${index}]`,
-        `"${pattern}" is not an origin; write "https://www.example.com" or "https://*.example.com" (no path, no trailing slash)`,
-      )
-    }
-    if (match[2])
-      subdomains.push({ protocol: url.protocol, port: url.port, suffix: url.hostname.slice('wildcard'.length) })
-    else exact.add(url.origin)
+    problems.read(() => {
+      const parsed = parseOriginPattern(`${key}[${index}]`, pattern)
+      if (typeof parsed === 'string') exact.add(parsed)
+      else subdomains.push(parsed)
+    })
   }
+  problems.throwIfAny()
   return {
     allows(origin) {
       if (exact.has(origin)) return true
@@ -49,6 +47,27 @@ export function parseOriginPolicy(key: string, patterns: readonly string[]): Ori
       )
     },
   }
+}
+
+/** An exact origin (normalised), or a subdomain pattern over a domain someone owns. */
+function parseOriginPattern(key: string, pattern: string): string | SubdomainPattern {
+  const match = ORIGIN_SHAPE.exec(pattern)
+  const url = match && safeUrl(pattern.replace('*.', 'wildcard.'))
+  if (!match || !url) {
+    throw new ConfigError(
+      key,
+      `"${pattern}" is not an origin; write "https://www.example.com" or "https://*.example.com" (no path, no trailing slash)`,
+    )
+  }
+  if (!match[2]) return url.origin
+  const domain = url.hostname.slice('wildcard.'.length)
+  if (isPublicSuffix(domain)) {
+    throw new ConfigError(
+      key,
+      `"${pattern}" would allow every site under "${domain}"; name your own domain, such as "https://*.example.${domain}"`,
+    )
+  }
+  return { protocol: url.protocol, port: url.port, suffix: `.${domain}` }
 }
 
 function safeUrl(text: string): URL | undefined {

@@ -10,7 +10,12 @@ export const NO_STORE = 'no-store'
 export function errorResponse(error: unknown, headers?: HeadersInit): Response {
   const failure = error instanceof TokenServiceError ? error : unexpected(error)
   const level = failure.status >= 500 ? 'error' : 'info'
-  logEvent(level, 'request_refused', { code: failure.code, reason: failure.reason, status: failure.status })
+  logEvent(level, 'request_refused', {
+    code: failure.code,
+    reason: failure.reason,
+    status: failure.status,
+    ...failure.logFields,
+  })
   const response = Response.json(failure.toBody(), { status: failure.status, headers })
   response.headers.set('Cache-Control', NO_STORE)
   return response

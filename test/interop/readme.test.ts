@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { SETTINGS } from '../../src/config/settings'
 import { ERROR_CODES } from '../../src/errors'
 
 /** Keeps the README true: every error code and every var the Worker reads is documented. */
@@ -11,10 +12,14 @@ describe('README.md', () => {
   })
 
   it('Should document every var and secret the configuration reads', () => {
-    const config = readFileSync('src/config.ts', 'utf8')
-    const names = new Set([...config.matchAll(/env\.([A-Z][A-Z_]+)/g)].map((match) => match[1]))
-    expect(names.size).toBeGreaterThan(10)
-    for (const name of names) expect(readme, name).toMatch(new RegExp(`\\|\\s*\`${name}\`\\s*\\|`))
+    for (const name of Object.keys(SETTINGS)) expect(readme, name).toMatch(new RegExp(`\\|\\s*\`${name}\`\\s*\\|`))
+  })
+
+  it('Should list only settings the configuration knows', () => {
+    const config = readdirSync('src/config').map((file) => readFileSync(`src/config/${file}`, 'utf8'))
+    const read = new Set(config.flatMap((text) => [...text.matchAll(/env\.([A-Z][A-Z_]+)/g)].map((match) => match[1])))
+    expect(read.size).toBeGreaterThan(10)
+    for (const name of read) expect(Object.keys(SETTINGS), name).toContain(name)
   })
 
   it('Should open with the commands that run and test the project', () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type Env, readConfig } from '../../src/config'
-import { ConfigError } from '../../src/errors'
+import { InvalidConfigError } from '../../src/errors'
 import { errorCode, fetchWithEnv, sessionCookie, tokenRequest, workerWithEnv } from './helpers'
 
 afterEach(() => {
@@ -10,12 +10,18 @@ afterEach(() => {
 
 const demoEnv = env as unknown as Env
 
-/** Expects configuration `overrides` to be refused, naming `key`. */
-async function expectConfigError(overrides: Record<string, unknown>, key: string, problem?: RegExp) {
+/** Every mistake `readConfig` finds in the demo env with `overrides`. */
+async function problemsWith(overrides: Record<string, unknown>) {
   const error = await readConfig({ ...demoEnv, ...overrides }).catch((caught: unknown) => caught)
-  expect(error).toBeInstanceOf(ConfigError)
-  expect((error as ConfigError).key).toBe(key)
-  if (problem) expect((error as ConfigError).problem).toMatch(problem)
+  expect(error).toBeInstanceOf(InvalidConfigError)
+  return (error as InvalidConfigError).problems
+}
+
+/** Expects configuration `overrides` to be refused, naming `key` and only it. */
+async function expectConfigError(overrides: Record<string, unknown>, key: string, problem?: RegExp) {
+  const problems = await problemsWith(overrides)
+  expect(problems.map((found) => found.key)).toEqual([key])
+  if (problem) expect(problems[0].problem).toMatch(problem)
 }
 
 describe('The demo configuration in wrangler.toml', () => {
@@ -67,8 +73,9 @@ describe('The demo configuration in wrangler.toml', () => {
 describe('Configuration mistakes, each named by its key', () => {
   it.each([
     [{ CONNECT_SECRET: undefined }, 'CONNECT_SECRET', /required/],
-    [{ CONNECT_SECRET: 'too-short' }, 'CONNECT_SECRET', /44 characters/],
-    [{ WIDGET_ID: '' }, 'WIDGET_ID', /required/],
+    [{ CONNECT_SECRET: 'too-short' }, 'CONNECT_SECRET', /44-character security key/],
+    [{ WIDGET_ID: '' }, 'WIDGET_ID', /is empty/],
+    [{ WIDGET_ID: undefined }, 'WIDGET_ID', /required/],
     [{ TOKEN_TTL_SECONDS: 601 }, 'TOKEN_TTL_SECONDS', /between 1 and 600/],
     [{ TOKEN_TTL_SECONDS: 0 }, 'TOKEN_TTL_SECONDS', /between 1 and 600/],
     [{ TOKEN_TTL_SECONDS: 'five minutes' }, 'TOKEN_TTL_SECONDS', /whole number/],
@@ -78,7 +85,7 @@ describe('Configuration mistakes, each named by its key', () => {
     [{ SESSION_ALGORITHMS: [] }, 'SESSION_ALGORITHMS', /required/],
     [{ SESSION_ALGORITHMS: ['none'] }, 'SESSION_ALGORITHMS[0]', /"none" cannot be verified/],
     [{ SESSION_ALGORITHMS: ['RS256'] }, 'SESSION_ALGORITHMS[0]', /SESSION_SECRET/],
-    [{ SESSION_PUBLIC_KEY: 'x' }, 'SESSION_SECRET', /exactly one/],
+    [{ SESSION_PUBLIC_KEY: 'x', SESSION_ALGORITHMS: ['RS256'] }, 'SESSION_SECRET', /exactly one/],
     [{ SESSION_SECRET: undefined }, 'SESSION_SECRET', /exactly one/],
     [
       { SESSION_SECRET: undefined, SESSION_JWKS_URL: 'ftp://x', SESSION_ALGORITHMS: ['RS256'] },
@@ -127,8 +134,17 @@ describe('A Worker with invalid configuration', () => {
     const events = error.mock.calls.map((call) => JSON.parse(String(call[0])))
     const configEvents = events.filter((line) => line.event === 'config_invalid')
     expect(configEvents).toEqual([
-      { level: 'error', event: 'config_invalid', key: 'TOKEN_TTL_SECONDS', problem: expect.stringContaining('600') },
+      {
+        level: 'error',
+        event: 'config_invalid',
+        keys: ['TOKEN_TTL_SECONDS'],
+        problems: [{ key: 'TOKEN_TTL_SECONDS', problem: expect.stringContaining('600') }],
+      },
     ])
+    // Every refused request names the key too, not only the first.
+    const refusals = events.filter((line) => line.event === 'request_refused')
+    expect(refusals).toHaveLength(3)
+    for (const line of refusals) expect(line).toMatchObject({ code: 'CONFIG_INVALID', keys: ['TOKEN_TTL_SECONDS'] })
   })
 
   it('Should not leak a secret in the configuration error log', async () => {

@@ -1,0 +1,67 @@
+/**
+ * @module The names of every var and secret the Worker reads, and the check that catches a
+ * misspelt one: `SESSION_ISUER` would otherwise be ignored, and with it the issuer check.
+ */
+import type { ConfigProblems } from './problems'
+
+/** Every setting, with where its value belongs. A new setting is added here and to the README. */
+export const SETTINGS = {
+  WIDGET_ID: 'var',
+  TOKEN_PATH: 'var',
+  TOKEN_TTL_SECONDS: 'var',
+  ALLOWED_ORIGINS: 'var',
+  SESSION_COOKIE: 'var',
+  SESSION_ALGORITHMS: 'var',
+  SESSION_PUBLIC_KEY: 'var',
+  SESSION_JWKS_URL: 'var',
+  SESSION_ISSUER: 'var',
+  SESSION_AUDIENCE: 'var',
+  SESSION_CLOCK_TOLERANCE_SECONDS: 'var',
+  CONTACT_MAPPING: 'var',
+  CONNECT_SECRET: 'secret',
+  SESSION_SECRET: 'secret',
+} as const satisfies Record<string, 'var' | 'secret'>
+
+export type SettingName = keyof typeof SETTINGS
+
+/**
+ * The Worker's own namespace: an unknown name starting with one of these is a mistake. Other
+ * names (the site's own vars, KV or rate-limit bindings) are none of this Worker's business.
+ */
+const OWN_PREFIXES = ['WIDGET', 'TOKEN_', 'ALLOWED_ORIGIN', 'SESSION_', 'CONTACT_', 'CONNECT_'] as const
+
+export function isSecretSetting(name: string): boolean {
+  return (SETTINGS as Record<string, string>)[name] === 'secret'
+}
+
+/** Records every name in the Worker's namespace that it does not read, with the closest known name. */
+export function checkSettingNames(names: Iterable<string>, problems: ConfigProblems): void {
+  for (const name of names) {
+    if (Object.hasOwn(SETTINGS, name) || !OWN_PREFIXES.some((prefix) => name.startsWith(prefix))) continue
+    problems.add(name, `is not a setting of this Worker; did you mean ${closestSetting(name)}?`)
+  }
+}
+
+function closestSetting(name: string): string {
+  let best = ''
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const known of Object.keys(SETTINGS)) {
+    const distance = editDistance(name, known)
+    if (distance < bestDistance) [best, bestDistance] = [known, distance]
+  }
+  return best
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[b.length]
+}

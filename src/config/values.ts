@@ -1,0 +1,111 @@
+/**
+ * @module Readers for raw Worker vars: each returns a typed value or throws a `ConfigError`
+ * naming the key and saying how to fix it.
+ *
+ * Vars arrive as TOML values from `wrangler.toml`, or as plain strings when set with
+ * `--var` or in the dashboard, so every reader accepts both forms. An empty value is a
+ * mistake, never "off": `SESSION_ISSUER = ""` must not silently drop the issuer check.
+ */
+import { ConfigError } from '../errors'
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isAbsent(value: unknown): value is undefined | null {
+  return value === undefined || value === null
+}
+
+/**
+ * Values left from a template: a deployment that carries one would fail in ways that are
+ * hard to trace (a widget that refuses every token), so they are refused by name.
+ */
+const PLACEHOLDERS = [
+  /replace[-_ ]?(with|me)/i,
+  /^<[^>]*>$/,
+  /^(changeme|change[-_]me|todo|tbd|fixme|placeholder|x{3,}|\.{3})$/i,
+  /\byour[-_ ](widget|secret|key|security|issuer|domain|site|login|project)/i,
+]
+
+export function isPlaceholder(text: string): boolean {
+  return PLACEHOLDERS.some((pattern) => pattern.test(text))
+}
+
+export interface StringRules {
+  /** Multi-line values (a PEM) may carry surrounding white space; identifiers may not. */
+  allowSurroundingSpace?: boolean
+}
+
+export function optionalString(key: string, value: unknown, rules: StringRules = {}): string | undefined {
+  if (isAbsent(value)) return undefined
+  if (typeof value !== 'string') throw new ConfigError(key, 'must be a string')
+  if (value.trim() === '') throw new ConfigError(key, 'is empty: set a value, or remove the var to use its default')
+  if (!rules.allowSurroundingSpace && value.trim() !== value) {
+    throw new ConfigError(key, 'has white space around it (a copy-paste slip?): remove it')
+  }
+  if (isPlaceholder(value)) throw new ConfigError(key, 'still holds a template placeholder: set the real value')
+  return value
+}
+
+export function requiredString(key: string, value: unknown, rules?: StringRules): string {
+  const text = optionalString(key, value, rules)
+  if (text === undefined) throw new ConfigError(key, 'is required')
+  return text
+}
+
+export function integerInRange(
+  key: string,
+  value: unknown,
+  range: { min: number; max: number; fallback: number },
+): number {
+  if (isAbsent(value)) return range.fallback
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value
+  if (typeof number !== 'number' || !Number.isInteger(number)) {
+    throw new ConfigError(key, `must be a whole number from ${range.min} to ${range.max} (default ${range.fallback})`)
+  }
+  if (number < range.min || number > range.max) {
+    throw new ConfigError(key, `must be between ${range.min} and ${range.max}, got ${number}`)
+  }
+  return number
+}
+
+/** A list given as a TOML array, a JSON array string, or a comma-separated string. */
+export function stringList(key: string, value: unknown): string[] {
+  if (isAbsent(value)) return []
+  if (typeof value === 'string' && value.trim() === '') {
+    throw new ConfigError(key, 'is empty: list at least one value, or remove the var')
+  }
+  const list = typeof value === 'string' ? parseListString(key, value) : value
+  if (!Array.isArray(list)) throw new ConfigError(key, 'must be a list of strings')
+  return list.map((item, index) => {
+    if (typeof item !== 'string' || item.trim() === '') {
+      throw new ConfigError(`${key}[${index}]`, 'must be a non-empty string')
+    }
+    if (isPlaceholder(item)) throw new ConfigError(`${key}[${index}]`, 'still holds a template placeholder')
+    return item.trim()
+  })
+}
+
+function parseListString(key: string, value: string): unknown {
+  const text = value.trim()
+  if (!text.startsWith('[')) return text.split(',').filter((item) => item.trim() !== '')
+  return parseJson(key, text)
+}
+
+/** A structured var given as TOML (already an object or array) or as a JSON string. */
+export function structured(key: string, value: unknown): unknown {
+  return typeof value === 'string' ? parseJson(key, value) : value
+}
+
+function parseJson(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new ConfigError(key, 'is not valid JSON')
+  }
+}
+
+/** True for hosts that never leave the machine: http is acceptable only for these. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
