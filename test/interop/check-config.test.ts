@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const dir = mkdtempSync(join(tmpdir(), 'cwt-check-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Runs one of the npm scripts' Node entries as `npm run` would, and keeps its exit code. */
+async function runScript(script: string, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args], {
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    })
+    return { code: 0, output: stdout + stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, output: failed.stdout + failed.stderr }
+  }
+}
+
+function configFile(vars: string): string {
+  const path = join(dir, `wrangler-${Math.random().toString(36).slice(2)}.toml`)
+  writeFileSync(
+    path,
+    `name = "x"\nmain = "${join(process.cwd(), 'src/index.ts')}"\ncompatibility_date = "2026-11-01"\n${vars}`,
+  )
+  return path
+}
+
+/** The mistakes a newcomer made, each of which used to pass `npm run dry-run` and `wrangler dev`. */
+const MISTAKES = `
+[vars]
+WIDGET_ID = "replace-with-your-widget-id"
+TOKEN_TTL_SECONDS = 3600
+ALLOWED_ORIGINS = ["https://www.example.com/", "https://*.com"]
+SESSION_ALGORITHMS = ["RS256"]
+SESSION_JWKS_URL = "http://login.example.com/jwks.json"
+SESSION_ISUER = "https://login.example.com"
+SESSION_AUDIENCE = ""
+`
+
+describe('npm run check-config', () => {
+  it('Should pass every shipped environment and list the secrets each needs', async () => {
+    const { code, output } = await runScript('scripts/check-config.ts', ['--all'])
+    expect(code, output).toBe(0)
+    expect(output).toContain('✓ wrangler.toml: valid')
+    expect(output).toContain('✓ wrangler.toml [env.staging]: valid')
+    expect(output).toContain('✓ wrangler.toml [env.production]: valid')
+    expect(output).toContain('npx wrangler secret put CONNECT_SECRET --env production')
+    expect(output).not.toContain('SESSION_SECRET --env production')
+  })
+
+  it('Should print every mistake at once, each with its key and a fix, and exit 1', async () => {
+    const { code, output } = await runScript('scripts/check-config.ts', ['--config', configFile(MISTAKES)])
+    expect(code).toBe(1)
+    expect(output).toContain('7 problems')
+    for (const line of [
+      'WIDGET_ID: still holds a template placeholder',
+      'TOKEN_TTL_SECONDS: must be between 1 and 600, got 3600',
+      'ALLOWED_ORIGINS[0]: "https://www.example.com/" is not an origin',
+      'ALLOWED_ORIGINS[1]: "https://*.com" would allow every site under "com"',
+      'SESSION_JWKS_URL: must be an https:// URL',
+      'SESSION_ISUER: is not a setting of this Worker; did you mean SESSION_ISSUER?',
+      'SESSION_AUDIENCE: is empty',
+    ]) {
+      expect(output).toContain(line)
+    }
+  })
+
+  it('Should refuse a secret committed into the vars, without printing it', async () => {
+    const secret = 'committed-secret-value-that-must-not-print'
+    const path = configFile(`[vars]\nWIDGET_ID = "w"\nSESSION_ALGORITHMS = ["HS256"]\nCONNECT_SECRET = "${secret}"\n`)
+    const { code, output } = await runScript('scripts/check-config.ts', ['--config', path])
+    expect(code).toBe(1)
+    expect(output).toContain('CONNECT_SECRET: is a secret')
+    expect(output).not.toContain(secret)
+  })
+})
+
+describe('npm run deploy', () => {
+  it('Should not reach wrangler deploy when the check fails', async () => {
+    const { code, output } = await runScript('scripts/deploy.ts', ['--config', configFile(MISTAKES), '--dry-run'])
+    expect(code).toBe(1)
+    expect(output).toContain('Not deployed: fix the problems above first.')
+    expect(output).not.toContain('Total Upload')
+  })
+})
