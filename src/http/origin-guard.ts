@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { TokenServiceError } from '../errors'
 import type { OriginPolicy } from '../origins'
+import { DROPPED_FIELDS_HEADER } from './token-route'
 
 /** How long a browser may reuse a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600
@@ -17,6 +18,8 @@ export function originGuard(policy: OriginPolicy): MiddlewareHandler {
     credentials: true,
     allowMethods: ['GET', 'OPTIONS'],
     allowHeaders: ['Accept', 'Content-Type'],
+    // The page may read which attributes were left out to fit the widget's size limit.
+    exposeHeaders: [DROPPED_FIELDS_HEADER],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   })
   return async function originGuard(c, next) {
@@ -26,7 +29,10 @@ export function originGuard(policy: OriginPolicy): MiddlewareHandler {
       c.header('Vary', 'Origin')
       return next()
     }
-    if (!policy.allows(origin)) throw new TokenServiceError('ORIGIN_NOT_ALLOWED')
+    if (!policy.allows(origin)) {
+      // Origins are public, and the operator needs to see which one was refused.
+      throw new TokenServiceError('ORIGIN_NOT_ALLOWED', 'origin_not_allowed', { origin: origin.slice(0, 200) })
+    }
     return credentialedCors(c, next)
   }
 }

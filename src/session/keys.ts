@@ -3,7 +3,7 @@
  * key, or a remote JWKS. Each source becomes a key resolver for `jwtVerify`, with keys
  * imported once per isolate.
  */
-import { createRemoteJWKSet, errors, importJWK, importSPKI, type JWK, type JWTVerifyGetKey } from 'jose'
+import { createRemoteJWKSet, customFetch, errors, importJWK, importSPKI, type JWK, type JWTVerifyGetKey } from 'jose'
 import { TokenServiceError } from '../errors'
 
 /** Session algorithms verified with the shared secret. */
@@ -77,7 +77,7 @@ function importPublicKey(key: string, alg: string): Promise<VerifyKey> {
 function remoteKeySet(url: URL): JWTVerifyGetKey {
   let keySet = remoteKeySets.get(url.href)
   if (!keySet) {
-    keySet = createRemoteJWKSet(url)
+    keySet = createRemoteJWKSet(url, { [customFetch]: fetchKeySet })
     remoteKeySets.set(url.href, keySet)
   }
   const fetchKey = keySet
@@ -93,6 +93,24 @@ function remoteKeySet(url: URL): JWTVerifyGetKey {
   }
 }
 
+/** A failed key set download, saying how it failed: the host's status, or the network error. */
+class KeySetFetchError extends Error {
+  override name = 'KeySetFetchError'
+}
+
+async function fetchKeySet(url: string, options: RequestInit): Promise<Response> {
+  let response: Response
+  try {
+    response = await fetch(url, options)
+  } catch (error) {
+    throw new KeySetFetchError(`network_error: ${describe(error)}`)
+  }
+  if (!response.ok) throw new KeySetFetchError(`http_${response.status}`)
+  return response
+}
+
 function describe(error: unknown): string {
-  return error instanceof errors.JOSEError ? error.code : error instanceof Error ? error.name : 'unknown'
+  if (error instanceof KeySetFetchError) return error.message
+  if (error instanceof errors.JOSEError) return `${error.code}: ${error.message}`
+  return error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : 'unknown'
 }

@@ -100,12 +100,18 @@ describe.skipIf(!chromiumPath && !required)(title, () => {
     expect(await deliveredToken(page)).toBeUndefined()
   })
 
-  it('Should deliver no token to a visitor who has not signed in', async () => {
+  it('Should not call the widget back for a visitor who has not signed in, and log the code', async () => {
     const answered = context.waitForEvent('response', (response) => response.url().endsWith('/token'))
-    const page = await openPage(`${workerOrigin}/chat`, widgetPage(sameOriginSnippet))
+    const page = await context.newPage()
+    const consoleErrors: string[] = []
+    page.on('console', (message) => consoleErrors.push(message.text()))
+    await context.route(`${workerOrigin}/chat`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: widgetPage(sameOriginSnippet) }),
+    )
+    await page.goto(`${workerOrigin}/chat`)
     expect((await answered).status()).toBe(401)
-    await page.waitForTimeout(200)
-    // The snippet hands the widget whatever `data` holds: here nothing, and the widget refuses to start.
-    expect(await deliveredToken(page)).toBeUndefined()
+    await page.waitForFunction(() => document.readyState === 'complete')
+    await expect.poll(() => consoleErrors.join('\n')).toContain('No chat token: 401 SESSION_MISSING')
+    expect(await page.evaluate(() => (window as { callbackCalls?: number }).callbackCalls)).toBe(0)
   })
 })

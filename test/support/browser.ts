@@ -45,9 +45,10 @@ export function readmeSnippets(readme: string): string[] {
 export function widgetPage(snippet: string): string {
   return `<!doctype html><meta charset="utf-8"><title>widget page</title>
 <script>
+  window.callbackCalls = 0
   window.amazon_connect = function (command, handler) {
     if (command !== 'authenticate') return
-    handler(function (token) { window.deliveredToken = token })
+    handler(function (token) { window.callbackCalls += 1; window.deliveredToken = token })
   }
 </script>
 <script>${snippet}</script>`

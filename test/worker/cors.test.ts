@@ -66,6 +66,12 @@ describe('Cross-origin requests from the allowlist', () => {
     expect(await errorCode(response)).toBe('SESSION_MISSING')
   })
 
+  it('Should let the page read X-Connect-Dropped-Attributes', async () => {
+    const response = await fromOrigin('https://shop.example.net', ['https://shop.example.net'])
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('X-Connect-Dropped-Attributes')
+  })
+
   it('Should never answer Access-Control-Allow-Origin: *', async () => {
     const response = await fromOrigin('https://shop.example.net', ['https://shop.example.net'])
     expect(response.headers.get('Access-Control-Allow-Origin')).not.toBe('*')
@@ -85,6 +91,19 @@ describe('Cross-origin requests from elsewhere', () => {
     expect(response.status).toBe(403)
     expectNoCors(response)
     expect(await errorCode(response)).toBe('ORIGIN_NOT_ALLOWED')
+  })
+
+  it('Should name the refused origin in the log line', async () => {
+    const info = vi.spyOn(console, 'info')
+    await fromOrigin('https://evil.example.net', ['https://www.example.net'])
+    const lines = info.mock.calls.map((call) => JSON.parse(String(call[0])))
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        event: 'request_refused',
+        code: 'ORIGIN_NOT_ALLOWED',
+        origin: 'https://evil.example.net',
+      }),
+    )
   })
 
   it('Should refuse a preflight from an unlisted origin with 403 and no CORS headers', async () => {

@@ -25,6 +25,11 @@ function withPublicKey(key: string, algorithms: string[]) {
   return { SESSION_SECRET: undefined, SESSION_PUBLIC_KEY: key, SESSION_ALGORITHMS: algorithms }
 }
 
+function refusalReasons(spy: { mock: { calls: unknown[][] } }): string[] {
+  const lines = spy.mock.calls.map((call) => JSON.parse(String(call[0])))
+  return lines.filter((line) => line.event === 'request_refused').map((line) => line.reason)
+}
+
 async function jwksFetches(): Promise<number> {
   const response = await fetch(inject('jwksFetchCountUrl'))
   return ((await response.json()) as { fetches: number }).fetches
@@ -60,11 +65,21 @@ describe('Sessions verified against a remote JWKS', () => {
     expect(await errorCode(response)).toBe('SESSION_INVALID')
   })
 
-  it('Should answer 503 SESSION_KEYS_UNAVAILABLE when the JWKS host fails', async () => {
+  it('Should answer 503 SESSION_KEYS_UNAVAILABLE when the JWKS host fails, logging its status', async () => {
+    const error = vi.spyOn(console, 'error')
     const cookie = await signedWith(inject('signingKeys').RS256)
     const response = await fetchWithEnv(tokenRequest(cookie), withJwks(inject('jwksDownUrl')))
     expect(response.status).toBe(503)
     expect(await errorCode(response)).toBe('SESSION_KEYS_UNAVAILABLE')
+    expect(refusalReasons(error)).toEqual(['jwks: http_503'])
+  })
+
+  it('Should log the network error when the JWKS host cannot be reached', async () => {
+    const error = vi.spyOn(console, 'error')
+    const cookie = await signedWith(inject('signingKeys').RS256)
+    const response = await fetchWithEnv(tokenRequest(cookie), withJwks('http://127.0.0.1:1/jwks.json'))
+    expect(response.status).toBe(503)
+    expect(refusalReasons(error)).toEqual([expect.stringMatching(/^jwks: network_error: \w+/)])
   })
 })
 
