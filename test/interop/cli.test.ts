@@ -3,16 +3,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import jsonwebtoken from 'jsonwebtoken'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const dir = mkdtempSync(join(tmpdir(), 'cwt-check-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** Runs one of the npm scripts' Node entries as `npm run` would, and keeps its exit code. */
-async function runScript(script: string, args: string[]): Promise<{ code: number; output: string }> {
+async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args], {
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', ...env },
     })
     return { code: 0, output: stdout + stderr }
   } catch (error) {
@@ -86,5 +91,30 @@ describe('npm run deploy', () => {
     expect(code).toBe(1)
     expect(output).toContain('Not deployed: fix the problems above first.')
     expect(output).not.toContain('Total Upload')
+  })
+})
+
+describe('npm run inspect', () => {
+  const secret = 'TEST-ONLY-connect-widget-security-key-000000'
+  const now = Math.floor(Date.now() / 1000)
+  const valid = jsonwebtoken.sign({ sub: 'w', iat: now, exp: now + 300, attributes: { name: 'Ann' } }, secret)
+
+  it('Should verify a token with the key from the environment, never printing the key', async () => {
+    const { code, output } = await runScript('scripts/inspect-token.ts', [valid, '--widget-id', 'w'], {
+      CONNECT_SECRET: secret,
+    })
+    expect(code, output).toBe(0)
+    expect(output).toContain('✓ signature: HS256, verified with the given key')
+    expect(output).toContain('The widget would accept this token.')
+    expect(output).not.toContain(secret)
+  })
+
+  it('Should exit 1 naming the broken rule', async () => {
+    const long = jsonwebtoken.sign({ sub: 'w', iat: now, exp: now + 3600, attributes: { age: 42 } }, secret)
+    const { code, output } = await runScript('scripts/inspect-token.ts', [long], { CONNECT_SECRET: '' })
+    expect(code).toBe(1)
+    expect(output).toContain('✗ lifetime: 3600 s (at most 600)')
+    expect(output).toContain('✗ attributes: age: every value must be a string')
+    expect(output).toContain('– signature: not checked')
   })
 })
