@@ -10,10 +10,15 @@ import { tokenHandler } from './http/token-route'
 
 export type App = Hono<{ Bindings: Env }>
 
-/** Adds routes to an app; the development entry uses it to mount `/dev/login`. */
-export type AppExtension = (app: App, config: Config) => void
+/** What the development entry adds to the production Worker (`src/dev.ts`). */
+export interface AppExtension {
+  /** Derives the configuration the app is built with, once per configuration. */
+  configure?(config: Config): Promise<Config>
+  /** Adds routes, such as `/dev/login`. */
+  routes?(app: App, config: Config): void
+}
 
-export function createApp(config: Config, extend?: AppExtension): App {
+export function createApp(config: Config, extend?: AppExtension['routes']): App {
   const app: App = new Hono()
   app.use(config.tokenPath, originGuard(config.origins))
   app.get(config.tokenPath, tokenHandler(config))
@@ -31,8 +36,8 @@ export function createApp(config: Config, extend?: AppExtension): App {
 }
 
 /** The Worker: loads configuration on first use, then serves from an app built for it. */
-export function createWorker(extend?: AppExtension): ExportedHandler<Env> {
-  const apps = new WeakMap<Config, App>()
+export function createWorker(extension: AppExtension = {}): ExportedHandler<Env> {
+  const apps = new WeakMap<Config, Promise<App>>()
   return {
     async fetch(request, env, ctx) {
       let config: Config
@@ -44,10 +49,15 @@ export function createWorker(extend?: AppExtension): ExportedHandler<Env> {
       }
       let app = apps.get(config)
       if (!app) {
-        app = createApp(config, extend)
+        app = buildApp(config, extension)
         apps.set(config, app)
       }
-      return app.fetch(request, env, ctx)
+      return (await app).fetch(request, env, ctx)
     },
   }
+}
+
+async function buildApp(config: Config, extension: AppExtension): Promise<App> {
+  const configured = extension.configure ? await extension.configure(config) : config
+  return createApp(configured, extension.routes)
 }

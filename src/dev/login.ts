@@ -1,20 +1,26 @@
 /**
- * @module `GET /dev/login`: issues a demo session cookie so the token flow can be tried
- * locally. Mounted only by the development entry (`src/dev.ts`), never by production builds.
+ * @module Demo sessions for trying the token flow locally: `/dev/login`, `/dev/logout` and,
+ * with a public-key session source, `/dev/jwks.json`. Mounted only by the development entry
+ * (`src/dev.ts`), never by production builds.
  *
- * Query parameters set claims; dotted names nest (`profile.tier=gold`). The issuer,
- * audience and lifetime come from configuration, so the cookie passes verification.
+ * `GET /dev/login` takes claims from the query (dotted names nest: `profile.tier=gold`;
+ * `omit=email,profile.tier` leaves demo claims out); `POST /dev/login` takes the claims as a
+ * JSON object. The issuer, audience and lifetime come from configuration, so the cookie
+ * passes verification.
  */
-import { setCookie } from 'hono/cookie'
+import type { Context } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
 import { SignJWT } from 'jose'
-import type { AppExtension } from '../app'
-import { logEvent } from '../log'
+import type { App } from '../app'
+import type { Config } from '../config'
+import { isRecord } from '../config/values'
+import type { DemoSigner } from './demo-signer'
 
-const DEMO_CLAIMS: Record<string, string> = {
+export const DEMO_CLAIMS: Record<string, unknown> = {
   sub: 'member-123456789',
   name: 'Jane Doe',
   email: 'jane@example.com',
-  'profile.tier': 'gold',
+  profile: { tier: 'gold' },
 }
 
 /** Claims the server controls, so that a demo session is always a valid one. */
@@ -22,46 +28,73 @@ const RESERVED_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti'])
 
 const DEMO_SESSION_SECONDS = 3600
 
-export const mountDevLogin: AppExtension = (app, config) => {
+export function mountDevLogin(app: App, config: Config, signer: DemoSigner): void {
   const { session } = config
-  if (session.keySource.kind !== 'secret') {
-    logEvent('warn', 'dev_login_unavailable', { why: 'needs SESSION_SECRET (HS256/384/512 sessions)' })
-    return
-  }
-  const secret = new TextEncoder().encode(session.keySource.secret)
-  const algorithm = session.algorithms[0]
-
-  app.get('/dev/login', async (c) => {
-    const claims = demoClaims(c.req.queries())
-    let jwt = new SignJWT(claims)
-      .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
-      .setIssuedAt()
-      .setExpirationTime(`${DEMO_SESSION_SECONDS}s`)
+  const signIn = async (c: Context, claims: Record<string, unknown>) => {
+    let jwt = new SignJWT(claims).setIssuedAt().setExpirationTime(`${DEMO_SESSION_SECONDS}s`)
     if (session.issuer) jwt = jwt.setIssuer(session.issuer)
     if (session.audience) jwt = jwt.setAudience(session.audience)
-    setCookie(c, session.cookieName, await jwt.sign(secret), {
-      path: '/',
+    setCookie(c, session.cookieName, await signer.sign(jwt), {
+      ...cookieScope(session.cookieName),
       httpOnly: true,
       sameSite: 'Lax',
       maxAge: DEMO_SESSION_SECONDS,
     })
     c.header('Cache-Control', 'no-store')
     return c.json({ session: 'issued', cookie: session.cookieName, claims, next: config.tokenPath })
+  }
+
+  app.get('/dev/login', (c) => signIn(c, claimsFromQuery(c.req.queries())))
+  app.post('/dev/login', async (c) => {
+    const body: unknown = await c.req.json().catch(() => undefined)
+    if (!isRecord(body)) return c.json({ error: 'send the claims as a JSON object' }, 400)
+    return signIn(c, withoutReserved(body))
   })
+  app.on(['GET', 'POST'], '/dev/logout', (c) => {
+    deleteCookie(c, session.cookieName, cookieScope(session.cookieName))
+    c.header('Cache-Control', 'no-store')
+    return c.json({ session: 'ended', cookie: session.cookieName })
+  })
+  if (signer.jwks) {
+    const jwks = signer.jwks
+    app.get('/dev/jwks.json', (c) => c.json(jwks))
+  }
 }
 
-function demoClaims(query: Record<string, string[]>): Record<string, unknown> {
-  const claims: Record<string, unknown> = {}
-  const given = { ...DEMO_CLAIMS, ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[0]])) }
-  for (const [name, value] of Object.entries(given)) {
-    const path = name.split('.')
-    if (RESERVED_CLAIMS.has(path[0]) || path.some((part) => part === '' || part === '__proto__')) continue
-    let node = claims
-    for (const part of path.slice(0, -1)) {
-      node[part] = typeof node[part] === 'object' && node[part] !== null ? node[part] : {}
-      node = node[part] as Record<string, unknown>
-    }
-    node[path[path.length - 1]] = value
+/**
+ * Prefixed names carry their rules: `__Secure-` needs `Secure`, `__Host-` also `Path=/` and
+ * no `Domain`. Browsers accept `Secure` cookies from http://localhost, a secure context.
+ */
+function cookieScope(name: string): { path: string; secure?: boolean } {
+  return name.startsWith('__Host-') || name.startsWith('__Secure-') ? { path: '/', secure: true } : { path: '/' }
+}
+
+function claimsFromQuery(query: Record<string, string[]>): Record<string, unknown> {
+  const claims = structuredClone(DEMO_CLAIMS)
+  const omitted = (query.omit?.[0] ?? '').split(',').filter(Boolean)
+  for (const name of omitted) setPath(claims, name.split('.'), undefined)
+  for (const [name, values] of Object.entries(query)) {
+    if (name !== 'omit') setPath(claims, name.split('.'), values[0])
   }
-  return claims
+  return withoutReserved(claims)
+}
+
+function withoutReserved(claims: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(claims).filter(([name]) => !RESERVED_CLAIMS.has(name)))
+}
+
+/** Sets (or with `undefined`, removes) a nested claim; odd paths are ignored. */
+function setPath(claims: Record<string, unknown>, path: string[], value: string | undefined): void {
+  if (path.some((part) => part === '' || part === '__proto__')) return
+  let node = claims
+  for (const part of path.slice(0, -1)) {
+    if (!isRecord(node[part])) {
+      if (value === undefined) return
+      node[part] = {}
+    }
+    node = node[part] as Record<string, unknown>
+  }
+  const last = path[path.length - 1]
+  if (value === undefined) delete node[last]
+  else node[last] = value
 }

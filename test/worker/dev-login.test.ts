@@ -1,13 +1,32 @@
 import { createExecutionContext, env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { importJWK, SignJWT } from 'jose'
+import { describe, expect, inject, it } from 'vitest'
 import type { Env } from '../../src/config'
 import devWorker from '../../src/dev'
-import { BASE, widgetToken } from './helpers'
+import { BASE, DEMO_AUDIENCE, DEMO_ISSUER, errorCode, JANE, widgetToken } from './helpers'
 
-function fetchDev(path: string, cookie?: string): Promise<Response> {
-  const headers = cookie ? { Cookie: cookie } : undefined
-  const request = new Request(`${BASE}${path}`, { headers })
-  return devWorker.fetch?.(request as never, env as unknown as Env, createExecutionContext()) as Promise<Response>
+interface DevRequest {
+  cookie?: string
+  /** Vars that differ from wrangler.toml's demo configuration. */
+  vars?: Record<string, unknown>
+  method?: string
+  json?: unknown
+}
+
+/** Env objects per variant, so that the development Worker keeps one configuration for each. */
+const variants = new Map<string, Env>()
+
+function fetchDev(path: string, { cookie, vars = {}, method = 'GET', json }: DevRequest = {}): Promise<Response> {
+  const headers = new Headers(cookie ? { Cookie: cookie } : {})
+  if (json !== undefined) headers.set('Content-Type', 'application/json')
+  const request = new Request(`${BASE}${path}`, {
+    method,
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
+  })
+  const key = JSON.stringify(vars)
+  if (!variants.has(key)) variants.set(key, { ...(env as unknown as Env), ...vars })
+  return devWorker.fetch?.(request as never, variants.get(key) as Env, createExecutionContext()) as Promise<Response>
 }
 
 function sessionFrom(response: Response): string {
@@ -31,7 +50,7 @@ describe('GET /dev/login (development entry only)', () => {
 
   it('Should give a session that /token turns into a widget token with the demo attributes', async () => {
     const cookie = sessionFrom(await fetchDev('/dev/login'))
-    const response = await fetchDev('/token', cookie)
+    const response = await fetchDev('/token', { cookie })
     expect(response.status).toBe(200)
     const { claims } = await widgetToken(response)
     expect(claims.attributes).toEqual({
@@ -45,12 +64,93 @@ describe('GET /dev/login (development entry only)', () => {
 
   it('Should take claims from the query, nesting dotted names', async () => {
     const cookie = sessionFrom(await fetchDev('/dev/login?name=Ann%20Lee&profile.tier=silver&sub=m-42'))
-    const { claims } = await widgetToken(await fetchDev('/token', cookie))
+    const { claims } = await widgetToken(await fetchDev('/token', { cookie }))
     expect(claims.attributes).toMatchObject({ memberId: 'm-42', name: 'Ann Lee', tier: 'silver' })
   })
 
   it('Should keep control of exp, iss and aud, so the demo session stays valid', async () => {
     const cookie = sessionFrom(await fetchDev('/dev/login?exp=1&iss=https://evil.example&aud=x'))
-    expect((await fetchDev('/token', cookie)).status).toBe(200)
+    expect((await fetchDev('/token', { cookie })).status).toBe(200)
+  })
+})
+
+describe('Demo sessions for every session source', () => {
+  const jwks = {
+    SESSION_SECRET: undefined,
+    SESSION_ALGORITHMS: ['ES256'],
+    SESSION_JWKS_URL: 'https://login.example.com/jwks.json',
+  }
+  const publicKey = {
+    SESSION_SECRET: undefined,
+    SESSION_ALGORITHMS: ['RS256'],
+    SESSION_PUBLIC_KEY: inject('rsaPublicKeyPem'),
+  }
+
+  it.each([
+    ['a JWKS (unreachable here)', jwks],
+    ['a configured public key', publicKey],
+  ])('Should sign with a development key and accept it, with %s', async (_, vars) => {
+    const login = await fetchDev('/dev/login?name=Key%20Pair', { vars })
+    expect(login.status).toBe(200)
+    const { claims } = await widgetToken(await fetchDev('/token', { cookie: sessionFrom(login), vars }))
+    expect(claims.attributes).toMatchObject({ name: 'Key Pair' })
+    const served = (await (await fetchDev('/dev/jwks.json', { vars })).json()) as {
+      keys: { kid: string; d?: string }[]
+    }
+    expect(served.keys).toEqual([expect.objectContaining({ kid: 'dev-login' })])
+    expect(served.keys[0].d).toBeUndefined()
+  })
+
+  it('Should still refuse a session signed by a stranger key that claims another kid', async () => {
+    const stranger = await new SignJWT(JANE)
+      .setProtectedHeader({ alg: 'RS256', kid: 'other' })
+      .setIssuer(DEMO_ISSUER)
+      .setAudience(DEMO_AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(await importJWK(inject('strangerRsaKey')))
+    expect((await fetchDev('/token', { cookie: `session=${stranger}`, vars: publicKey })).status).toBe(401)
+  })
+
+  it.each(['__Host-session', '__Secure-session'])(
+    'Should set a %s cookie with the attributes its prefix needs',
+    async (name) => {
+      const vars = { SESSION_COOKIE: name }
+      const login = await fetchDev('/dev/login', { vars })
+      const setCookie = login.headers.get('Set-Cookie') ?? ''
+      expect(setCookie.startsWith(`${name}=ey`)).toBe(true)
+      expect(setCookie).toContain('Secure')
+      expect(setCookie).toContain('Path=/')
+      expect(setCookie).not.toContain('Domain')
+      expect((await fetchDev('/token', { cookie: sessionFrom(login), vars })).status).toBe(200)
+    },
+  )
+})
+
+describe('Choosing the demo claims', () => {
+  it('Should omit claims named in omit, so defaults and required fields can be tried', async () => {
+    const withoutTier = sessionFrom(await fetchDev('/dev/login?omit=profile.tier,email'))
+    const { claims } = await widgetToken(await fetchDev('/token', { cookie: withoutTier }))
+    expect(claims.attributes).toEqual({
+      memberId: 'member-123456789',
+      name: 'Jane Doe',
+      tier: 'standard',
+      channel: 'web',
+    })
+    const withoutName = sessionFrom(await fetchDev('/dev/login?omit=name'))
+    const refused = await fetchDev('/token', { cookie: withoutName })
+    expect(refused.status).toBe(403)
+    expect(await errorCode(refused)).toBe('SESSION_CLAIM_MISSING')
+  })
+
+  it('Should take the claims as JSON from POST, and end the session on /dev/logout', async () => {
+    const login = await fetchDev('/dev/login', { method: 'POST', json: { sub: 'm-7', name: 'Posted', exp: 1 } })
+    const { claims } = await widgetToken(await fetchDev('/token', { cookie: sessionFrom(login) }))
+    expect(claims.attributes).toMatchObject({ memberId: 'm-7', name: 'Posted' })
+    const logout = await fetchDev('/dev/logout', { method: 'POST' })
+    expect(logout.headers.get('Set-Cookie')).toMatch(/^session=; Max-Age=0/)
+  })
+
+  it('Should answer 400 to a POST that is not a JSON object', async () => {
+    expect((await fetchDev('/dev/login', { method: 'POST', json: ['not', 'claims'] })).status).toBe(400)
   })
 })

@@ -1,0 +1,44 @@
+/**
+ * @module How the development entry signs demo sessions for every session source.
+ *
+ * With `SESSION_SECRET` it signs as the site would. With a public key or a JWKS it cannot
+ * (the private half is the login service's), so it makes a key pair of the first pinned
+ * algorithm once per isolate, serves the public half at `/dev/jwks.json`, and trusts it
+ * for sessions whose `kid` is `dev-login`, besides the configured keys. Only `src/dev.ts`
+ * uses this: a deployed Worker never trusts a key of its own making.
+ */
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWTVerifyGetKey, type SignJWT } from 'jose'
+import type { Config } from '../config'
+
+export const DEMO_KID = 'dev-login'
+
+export interface DemoSigner {
+  algorithm: string
+  /** The public half of the demo key, when there is one. */
+  jwks?: JSONWebKeySet
+  sign(jwt: SignJWT): Promise<string>
+}
+
+export async function createDemoSigner(config: Config): Promise<{ signer: DemoSigner; config: Config }> {
+  const { session } = config
+  const algorithm = session.algorithms[0]
+  if (session.keySource.kind === 'secret') {
+    const secret = new TextEncoder().encode(session.keySource.secret)
+    const signer = {
+      algorithm,
+      sign: (jwt: SignJWT) => jwt.setProtectedHeader({ alg: algorithm, typ: 'JWT' }).sign(secret),
+    }
+    return { signer, config }
+  }
+  const pair = await generateKeyPair(algorithm, { extractable: true })
+  const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: DEMO_KID, alg: algorithm, use: 'sig' }
+  const signer: DemoSigner = {
+    algorithm,
+    jwks: { keys: [publicJwk] },
+    sign: (jwt) => jwt.setProtectedHeader({ alg: algorithm, kid: DEMO_KID, typ: 'JWT' }).sign(pair.privateKey),
+  }
+  const configured: JWTVerifyGetKey = session.getKey
+  const getKey: JWTVerifyGetKey = (header, token) =>
+    header.kid === DEMO_KID ? pair.publicKey : configured(header, token)
+  return { signer, config: { ...config, session: { ...session, getKey } } }
+}
