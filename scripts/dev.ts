@@ -7,12 +7,13 @@
  * needs, and is left alone once it exists. Other arguments go to `wrangler dev` unchanged.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { parseEnv } from 'node:util'
 import { unstable_readConfig } from 'wrangler'
 import type * as ConfigModule from '../src/config/index.ts'
 import { checkEnvironment, printReport } from './check-config.ts'
 import { importWorkerModule } from './lib/import-worker-module.ts'
-import { configArg, environmentArg, runWrangler } from './lib/wrangler-cli.ts'
+import { configArg, environmentArg, optionArg, runWrangler } from './lib/wrangler-cli.ts'
 
 const EXAMPLE = '.dev.vars.example'
 
@@ -30,6 +31,26 @@ async function ensureLocalSecrets(environment: string | undefined, configPath: s
   console.log(`Created ${file} from ${EXAMPLE} (demo secrets: ${neededSecrets.join(', ')}; edit it for your own).`)
 }
 
+/**
+ * The cross-origin half of the demo page: http://localhost:8080 (an origin the demo config
+ * allows) serves the Worker's `/dev/cross-origin` page, as a site on another origin would.
+ */
+function serveCrossOriginDemo(workerPort: number): void {
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    if (url.pathname !== '/') return response.writeHead(404).end()
+    try {
+      const page = await fetch(`http://localhost:${workerPort}/dev/cross-origin${url.search}`)
+      response.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8' }).end(await page.text())
+    } catch {
+      response.writeHead(502).end('wrangler dev is not answering yet')
+    }
+  })
+  server.on('error', (error) => console.log(`The cross-origin demo page is off (localhost:8080: ${error.message}).`))
+  server.listen(8080, 'localhost')
+  server.unref()
+}
+
 async function main() {
   const args = process.argv.slice(2)
   const environment = environmentArg(args)
@@ -40,6 +61,7 @@ async function main() {
     process.exitCode = 1
     return
   }
+  serveCrossOriginDemo(Number(optionArg(args, '--port', '-p') ?? 8787))
   runWrangler(['dev', 'src/dev.ts', ...args])
 }
 

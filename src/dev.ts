@@ -5,6 +5,7 @@
  */
 import { createWorker } from './app'
 import type { Config } from './config'
+import { mountDemoPage } from './dev/demo-page'
 import { createDemoSigner, type DemoSigner } from './dev/demo-signer'
 import { mountDevLogin } from './dev/login'
 
@@ -18,5 +19,6 @@ export default createWorker({
   },
   routes(app, config) {
     mountDevLogin(app, config, signers.get(config) as DemoSigner)
+    mountDemoPage(app, config)
   },
 })

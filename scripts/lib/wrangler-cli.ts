@@ -14,7 +14,8 @@ export function configArg(args: readonly string[]): string {
   return optionArg(args, '--config', '-c') ?? 'wrangler.toml'
 }
 
-function optionArg(args: readonly string[], name: string, short: string): string | undefined {
+/** The value of `name VALUE`, `short VALUE` or `name=VALUE` among the arguments. */
+export function optionArg(args: readonly string[], name: string, short: string): string | undefined {
   const flag = args.findIndex((arg) => arg === name || arg === short)
   if (flag >= 0) return args[flag + 1] || undefined
   return args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1) || undefined

@@ -18,10 +18,20 @@ async function bundle(environment: string): Promise<string> {
 }
 
 describe('wrangler deploy --dry-run', () => {
-  it.each(['production', 'staging'])('Should bundle the %s Worker without the dev login route', async (environment) => {
-    const code = await bundle(environment)
-    expect(code).toContain('SESSION_MISSING')
-    expect(code).not.toContain('/dev/login')
-    expect(code).not.toContain('DEMO_CLAIMS')
-  })
+  it.each(['production', 'staging'])(
+    'Should bundle the %s Worker without the development routes',
+    async (environment) => {
+      const code = await bundle(environment)
+      expect(code).toContain('SESSION_MISSING')
+      for (const devOnly of [
+        '/dev/login',
+        '/dev/inspect',
+        '/dev/cross-origin',
+        'dev-login',
+        'connect-widget-token · demo',
+      ]) {
+        expect(code).not.toContain(devOnly)
+      }
+    },
+  )
 })
