@@ -4,11 +4,12 @@
 import { Hono } from 'hono/tiny'
 import { type Config, type Env, loadConfig } from './config'
 import { InvalidConfigError, TokenServiceError } from './errors'
-import { errorResponse } from './http/error-response'
+import { asFailure, errorResponse } from './http/error-response'
 import { originGuard } from './http/origin-guard'
+import { logRequest, type RequestNotes, requestLog } from './http/request-log'
 import { tokenHandler } from './http/token-route'
 
-export type App = Hono<{ Bindings: Env }>
+export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
 
 /** What the development entry adds to the production Worker (`src/dev.ts`). */
 export interface AppExtension {
@@ -18,19 +19,29 @@ export interface AppExtension {
   routes?(app: App, config: Config): void
 }
 
+const ALLOW = 'GET, OPTIONS'
+
 export function createApp(config: Config, extend?: AppExtension['routes']): App {
   const app: App = new Hono()
+  app.use('*', requestLog(config.widget.widgetId))
   app.use(config.tokenPath, originGuard(config.origins))
   app.get(config.tokenPath, tokenHandler(config))
+  // Preflights from allowed origins are answered by the origin guard; this is the rest.
+  app.options(config.tokenPath, (c) => c.body(null, 204, { Allow: ALLOW }))
   app.all(config.tokenPath, () => {
     throw new TokenServiceError('METHOD_NOT_ALLOWED')
   })
   extend?.(app, config)
-  app.notFound(() => errorResponse(new TokenServiceError('NOT_FOUND')))
+  app.notFound((c) => {
+    const failure = new TokenServiceError('NOT_FOUND')
+    c.set('failure', failure)
+    return errorResponse(failure)
+  })
   // Hono merges headers already set (CORS, Vary) into the response returned here.
-  app.onError((error) => {
-    const isMethodError = error instanceof TokenServiceError && error.code === 'METHOD_NOT_ALLOWED'
-    return errorResponse(error, isMethodError ? { Allow: 'GET, OPTIONS' } : undefined)
+  app.onError((error, c) => {
+    const failure = asFailure(error)
+    c.set('failure', failure)
+    return errorResponse(failure, failure.code === 'METHOD_NOT_ALLOWED' ? { Allow: ALLOW } : undefined)
   })
   return app
 }
@@ -40,12 +51,15 @@ export function createWorker(extension: AppExtension = {}): ExportedHandler<Env>
   const apps = new WeakMap<Config, Promise<App>>()
   return {
     async fetch(request, env, ctx) {
+      const started = Date.now()
       let config: Config
       try {
         config = await loadConfig(env)
       } catch (error) {
         const keys = error instanceof InvalidConfigError ? error.keys : ['unknown']
-        return errorResponse(new TokenServiceError('CONFIG_INVALID', 'config_invalid', { keys }))
+        const failure = new TokenServiceError('CONFIG_INVALID', 'config_invalid', { log: { keys } })
+        logRequest(request, String(env.WIDGET_ID ?? ''), started, failure.status, { failure })
+        return errorResponse(failure)
       }
       let app = apps.get(config)
       if (!app) {

@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   SESSION_MISSING: { status: 401, message: 'No session cookie was sent. Sign in first.' },
   SESSION_INVALID: { status: 401, message: 'The session cookie is not valid. Sign in again.' },
   SESSION_EXPIRED: { status: 401, message: 'The session has expired. Sign in again.' },
+  SESSION_AMBIGUOUS: {
+    status: 401,
+    message: 'Several sessions of different visitors were sent. Sign out, then sign in again.',
+  },
   SESSION_CLAIM_MISSING: {
     status: 403,
     message: 'The session lacks information this chat requires.',
@@ -45,13 +49,19 @@ export interface ErrorBody {
 export class TokenServiceError extends Error {
   override name = 'TokenServiceError'
 
+  /** More for the log line: names and codes, never a cookie, token or secret. */
+  readonly logFields: Readonly<Record<string, unknown>>
+  /** For `Retry-After`, when trying again later can succeed. */
+  readonly retryAfterSeconds?: number
+
   constructor(
     readonly code: ErrorCode,
     readonly reason: string = code.toLowerCase(),
-    /** More for the log line: names and codes, never a cookie, token or secret. */
-    readonly logFields: Readonly<Record<string, unknown>> = {},
+    options: { log?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(`${code}: ${reason}`)
+    this.logFields = options.log ?? {}
+    this.retryAfterSeconds = options.retryAfterSeconds
   }
 
   get status(): ErrorStatus {

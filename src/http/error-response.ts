@@ -1,27 +1,23 @@
 /**
- * @module Errors → JSON responses: the one place a failure becomes HTTP, and its log line.
+ * @module Errors → JSON responses: the one place a failure becomes HTTP.
  */
 import { TokenServiceError } from '../errors'
-import { describeUnexpected, logEvent } from '../log'
+import { describeUnexpected } from '../log'
 
 /** Every response of this service is personal or an error: nothing may be cached. */
 export const NO_STORE = 'no-store'
 
-export function errorResponse(error: unknown, headers?: HeadersInit): Response {
-  const failure = error instanceof TokenServiceError ? error : unexpected(error)
-  const level = failure.status >= 500 ? 'error' : 'info'
-  logEvent(level, 'request_refused', {
-    code: failure.code,
-    reason: failure.reason,
-    status: failure.status,
-    ...failure.logFields,
-  })
-  const response = Response.json(failure.toBody(), { status: failure.status, headers })
-  response.headers.set('Cache-Control', NO_STORE)
-  return response
+/** Any thrown value as a coded failure: an unexpected one becomes `INTERNAL_ERROR`, its name kept for the log. */
+export function asFailure(error: unknown): TokenServiceError {
+  if (error instanceof TokenServiceError) return error
+  return new TokenServiceError('INTERNAL_ERROR', 'unexpected_error', { log: { error: describeUnexpected(error) } })
 }
 
-function unexpected(error: unknown): TokenServiceError {
-  logEvent('error', 'unexpected_error', describeUnexpected(error))
-  return new TokenServiceError('INTERNAL_ERROR')
+export function errorResponse(failure: TokenServiceError, headers?: HeadersInit): Response {
+  const response = Response.json(failure.toBody(), { status: failure.status, headers })
+  response.headers.set('Cache-Control', NO_STORE)
+  // Whether an origin is refused depends on it, so shared caches must key on it.
+  response.headers.set('Vary', 'Origin')
+  if (failure.retryAfterSeconds !== undefined) response.headers.set('Retry-After', String(failure.retryAfterSeconds))
+  return response
 }

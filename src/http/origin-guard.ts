@@ -31,7 +31,7 @@ export function originGuard(policy: OriginPolicy): MiddlewareHandler {
     }
     if (!policy.allows(origin)) {
       // Origins are public, and the operator needs to see which one was refused.
-      throw new TokenServiceError('ORIGIN_NOT_ALLOWED', 'origin_not_allowed', { origin: origin.slice(0, 200) })
+      throw new TokenServiceError('ORIGIN_NOT_ALLOWED', 'origin_not_allowed', { log: { origin: origin.slice(0, 200) } })
     }
     return credentialedCors(c, next)
   }

@@ -5,7 +5,6 @@ import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { mapSessionToContact } from '../attributes'
 import type { Config } from '../config'
-import { logEvent } from '../log'
 import { verifySession } from '../session/verify'
 import { issueWidgetToken } from '../token'
 import { NO_STORE } from './error-response'
@@ -17,11 +16,12 @@ export function tokenHandler(config: Config) {
   return async function issueToken(c: Context): Promise<Response> {
     const claims = await verifySession(getCookie(c, config.session.cookieName), config.session)
     const { fields, skipped } = mapSessionToContact(claims, config.mapping)
-    if (skipped.length > 0) logEvent('warn', 'fields_skipped', { skipped })
     const { token, dropped } = await issueWidgetToken(fields, config.widget, Math.floor(Date.now() / 1000))
-    if (dropped.length > 0) {
-      logEvent('warn', 'fields_dropped_for_size', { dropped })
-      c.header(DROPPED_FIELDS_HEADER, dropped.join(', '))
+    if (dropped.length > 0) c.header(DROPPED_FIELDS_HEADER, dropped.join(', '))
+    if (skipped.length > 0 || dropped.length > 0) {
+      // For the request's log line: which optional fields the token lacks, and why.
+      c.set('notes', { ...(skipped.length > 0 && { skipped }), ...(dropped.length > 0 && { dropped }) })
+      c.set('warn', true)
     }
     c.header('Cache-Control', NO_STORE)
     return c.json({ data: token })

@@ -142,9 +142,9 @@ describe('A Worker with invalid configuration', () => {
       },
     ])
     // Every refused request names the key too, not only the first.
-    const refusals = events.filter((line) => line.event === 'request_refused')
+    const refusals = events.filter((line) => line.event === 'request')
     expect(refusals).toHaveLength(3)
-    for (const line of refusals) expect(line).toMatchObject({ code: 'CONFIG_INVALID', keys: ['TOKEN_TTL_SECONDS'] })
+    for (const line of refusals) expect(line).toMatchObject({ outcome: 'CONFIG_INVALID', keys: ['TOKEN_TTL_SECONDS'] })
   })
 
   it('Should not leak a secret in the configuration error log', async () => {

@@ -99,8 +99,8 @@ describe('Cross-origin requests from elsewhere', () => {
     const lines = info.mock.calls.map((call) => JSON.parse(String(call[0])))
     expect(lines).toContainEqual(
       expect.objectContaining({
-        event: 'request_refused',
-        code: 'ORIGIN_NOT_ALLOWED',
+        event: 'request',
+        outcome: 'ORIGIN_NOT_ALLOWED',
         origin: 'https://evil.example.net',
       }),
     )

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ERROR_CODES, TokenServiceError } from '../../src/errors'
-import { errorResponse } from '../../src/http/error-response'
+import { asFailure, errorResponse } from '../../src/http/error-response'
 import { fetchWorker, sessionCookie, tokenRequest } from './helpers'
 
 afterEach(() => {
@@ -17,31 +17,48 @@ describe('errorResponse', () => {
     expect(body).not.toContain('detail-for-the-log')
   })
 
-  it('Should answer 500 INTERNAL_ERROR for an unexpected error, logging it with JWTs cut out', async () => {
-    const error = vi.spyOn(console, 'error')
+  it('Should turn an unexpected error into INTERNAL_ERROR, keeping its name with JWTs cut out for the log', async () => {
     const jwt = await sessionCookie()
-    const response = errorResponse(new TypeError(`cannot read ${jwt} today`))
+    const failure = asFailure(new TypeError(`cannot read ${jwt} today`))
+    const response = errorResponse(failure)
     expect(response.status).toBe(500)
     expect(await response.json()).toEqual({ error: { code: 'INTERNAL_ERROR', message: expect.any(String) } })
-    const logged = error.mock.calls.map((call) => JSON.parse(String(call[0])))
-    expect(logged[0]).toEqual({
-      level: 'error',
-      event: 'unexpected_error',
-      name: 'TypeError',
-      message: 'cannot read [redacted] today',
-    })
+    expect(failure.logFields).toEqual({ error: { name: 'TypeError', message: 'cannot read [redacted] today' } })
   })
 
-  it('Should log refusals with code and reason only', () => {
+  it('Should say when to try again, when trying again can help', () => {
+    const response = errorResponse(new TokenServiceError('SESSION_KEYS_UNAVAILABLE', 'jwks', { retryAfterSeconds: 7 }))
+    expect(response.headers.get('Retry-After')).toBe('7')
+    expect(response.headers.get('Vary')).toBe('Origin')
+  })
+})
+
+describe('The log line of a request', () => {
+  it('Should be one line for a refusal, with outcome, reason and widget', async () => {
     const info = vi.spyOn(console, 'info')
-    errorResponse(new TokenServiceError('SESSION_INVALID', 'bad_signature'))
-    expect(JSON.parse(String(info.mock.calls[0][0]))).toEqual({
-      level: 'info',
-      event: 'request_refused',
-      code: 'SESSION_INVALID',
-      reason: 'bad_signature',
-      status: 401,
-    })
+    await fetchWorker(tokenRequest('not-a-jwt'))
+    expect(info.mock.calls.map((call) => JSON.parse(String(call[0])))).toEqual([
+      {
+        level: 'info',
+        event: 'request',
+        outcome: 'SESSION_INVALID',
+        status: 401,
+        reason: expect.stringMatching(/^malformed/),
+        widget: 'demo-widget-id',
+        method: 'GET',
+        path: '/token',
+        ms: expect.any(Number),
+      },
+    ])
+  })
+
+  it('Should be one line for a token too, with the cf-ray when Cloudflare sent one, and nothing of the visitor', async () => {
+    const info = vi.spyOn(console, 'info')
+    await fetchWorker(tokenRequest(await sessionCookie(), { headers: { 'cf-ray': '8c1f2a3b4c5d6e7f-LHR' } }))
+    const lines = info.mock.calls.map((call) => String(call[0]))
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0])).toMatchObject({ outcome: 'TOKEN_ISSUED', status: 200, ray: '8c1f2a3b4c5d6e7f-LHR' })
+    expect(lines[0]).not.toMatch(/member-123456789|Jane|jane@example.com/)
   })
 })
 

@@ -27,7 +27,7 @@ function withPublicKey(key: string, algorithms: string[]) {
 
 function refusalReasons(spy: { mock: { calls: unknown[][] } }): string[] {
   const lines = spy.mock.calls.map((call) => JSON.parse(String(call[0])))
-  return lines.filter((line) => line.event === 'request_refused').map((line) => line.reason)
+  return lines.filter((line) => line.event === 'request').map((line) => line.reason)
 }
 
 async function jwksFetches(): Promise<number> {

@@ -1,0 +1,45 @@
+/**
+ * @module One log line per request, success included: its outcome code, status, widget and
+ * duration, and Cloudflare's `cf-ray` when present, so that Workers Logs can be searched
+ * by outcome. Never a cookie, token, secret or the visitor's identity.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { TokenServiceError } from '../errors'
+import { logEvent } from '../log'
+
+/** What a request's handlers leave for its log line. */
+export interface RequestNotes {
+  failure?: TokenServiceError
+  /** Extra fields, such as the attributes dropped to fit the size limit. */
+  notes?: Record<string, unknown>
+  /** True when the notes deserve a warning (a field left out, for instance). */
+  warn?: boolean
+}
+
+/** The outcome of a request that got its token. */
+export const TOKEN_ISSUED = 'TOKEN_ISSUED'
+
+export function requestLog(widget: string): MiddlewareHandler<{ Variables: RequestNotes }> {
+  return async function requestLog(c, next) {
+    const started = Date.now()
+    await next()
+    logRequest(c.req.raw, widget, started, c.res.status, c.var)
+  }
+}
+
+/** Writes the request's line; also used where no app runs (an invalid configuration). */
+export function logRequest(request: Request, widget: string, started: number, status: number, notes: RequestNotes) {
+  const { failure } = notes
+  const level = status >= 500 ? 'error' : notes.warn ? 'warn' : 'info'
+  logEvent(level, 'request', {
+    outcome: failure?.code ?? (status === 200 ? TOKEN_ISSUED : String(status)),
+    status,
+    ...(failure && { reason: failure.reason, ...failure.logFields }),
+    ...notes.notes,
+    widget,
+    method: request.method,
+    path: new URL(request.url).pathname.slice(0, 200),
+    ms: Date.now() - started,
+    ...(request.headers.has('cf-ray') && { ray: request.headers.get('cf-ray') }),
+  })
+}
