@@ -7,6 +7,7 @@
 import { MAX_ATTRIBUTE_VALUE_LENGTH, MAX_CUSTOMER_ID_LENGTH, MAX_RELATED_CONTACT_ID_LENGTH } from './constants'
 import { TokenServiceError } from './errors'
 import type { FieldTarget, MappingRule } from './mapping'
+import { isRawJson } from './session/exact-json'
 
 /** A mapped value, still carrying its rule so the token can drop it by importance. */
 export interface ContactField {
@@ -59,16 +60,20 @@ function readClaim(claims: Record<string, unknown>, path: readonly string[]): un
   return current
 }
 
-/** Strings pass; numbers and booleans become their text; objects and arrays only as JSON on request. */
+/**
+ * Strings pass; numbers become their exact source text (or, without it, their text when that
+ * is exact); booleans their text; objects and arrays only as JSON on request.
+ */
 function claimText(raw: unknown, serializeJson: boolean): string | undefined {
   switch (typeof raw) {
     case 'string':
       return raw
     case 'number':
-      return Number.isFinite(raw) ? String(raw) : undefined
+      return Number.isFinite(raw) && (!Number.isInteger(raw) || Number.isSafeInteger(raw)) ? String(raw) : undefined
     case 'boolean':
       return String(raw)
     case 'object':
+      if (isRawJson(raw)) return raw.rawJSON
       return serializeJson ? JSON.stringify(raw) : undefined
     default:
       return undefined

@@ -61,3 +61,18 @@ export const MAX_CLOCK_TOLERANCE_SECONDS = 300
  * truncated or padded copy, and the widget would refuse every token. Contract: "The token" → Key.
  */
 export const CONNECT_SECRET_LENGTH = 44
+
+/**
+ * The last second of the year 9999: a larger `exp`, `iat` or `nbf` is not a real time (and
+ * `1e400` parses as Infinity, which would never expire).
+ */
+export const MAX_NUMERIC_DATE = 253_402_300_799
+
+/**
+ * Copies of the session cookie considered in one request. Browsers send two when a sibling
+ * subdomain planted one; more is an attack or a broken site, and is refused.
+ */
+export const MAX_SESSION_COOKIES = 4
+
+/** The longest `SESSION_MAX_AGE_SECONDS` accepted: a year. */
+export const MAX_SESSION_MAX_AGE_SECONDS = 31_536_000

@@ -100,6 +100,8 @@ function parseTarget(key: string, to: string): FieldTarget {
   const dot = to.indexOf('.')
   const group = to.slice(0, dot)
   const name = to.slice(dot + 1)
+  // An object key that sets the prototype instead: the field would silently vanish.
+  if (name === '__proto__') throw new ConfigError(key, '"__proto__" cannot be a field name')
   if (dot > 0 && group === 'attributes') {
     if (!ATTRIBUTE_KEY_PATTERN.test(name) || name.length > MAX_ATTRIBUTE_KEY_LENGTH) {
       throw new ConfigError(key, `attribute name "${name}" may hold only letters, digits, "-" and "_"`)

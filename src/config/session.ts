@@ -2,12 +2,18 @@
  * @module Vars and secret → how sessions are verified: the cookie, the pinned algorithms,
  * where the keys come from, and the issuer, audience and clock checks.
  */
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../constants'
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS, MAX_SESSION_MAX_AGE_SECONDS } from '../constants'
 import { ConfigError } from '../errors'
-import { ASYMMETRIC_ALGORITHMS, type SessionKeySource, SYMMETRIC_ALGORITHMS, sessionKeyResolver } from '../session/keys'
+import {
+  ASYMMETRIC_ALGORITHMS,
+  PrivateKeyError,
+  type SessionKeySource,
+  SYMMETRIC_ALGORITHMS,
+  sessionKeyResolver,
+} from '../session/keys'
 import type { SessionConfig } from '../session/verify'
 import type { ConfigProblems } from './problems'
-import { integerInRange, isLoopbackHost, optionalString, stringList } from './values'
+import { integerInRange, isLoopbackHost, optionalInteger, optionalString, stringList } from './values'
 
 type KeyKind = SessionKeySource['kind']
 
@@ -35,6 +41,10 @@ export async function readSessionConfig(
       max: MAX_CLOCK_TOLERANCE_SECONDS,
       fallback: DEFAULT_CLOCK_TOLERANCE_SECONDS,
     }),
+    maxAgeSeconds: optionalInteger('SESSION_MAX_AGE_SECONDS', env.SESSION_MAX_AGE_SECONDS, {
+      min: 60,
+      max: MAX_SESSION_MAX_AGE_SECONDS,
+    }),
   }))
   // A configured public key is imported even without secrets, so the check catches a bad PEM.
   if (!keySource || keySource === 'secret-not-given' || !algorithms) return undefined
@@ -47,6 +57,7 @@ async function importKeys(keySource: SessionKeySource, algorithms: string[]) {
   try {
     return await sessionKeyResolver(keySource, algorithms)
   } catch (error) {
+    if (error instanceof PrivateKeyError) throw new ConfigError('SESSION_PUBLIC_KEY', error.message)
     const key = keySource.kind === 'secret' ? 'SESSION_SECRET' : 'SESSION_PUBLIC_KEY'
     throw new ConfigError(key, `cannot be imported for ${algorithms.join(', ')}: ${(error as Error).message}`)
   }

@@ -17,6 +17,7 @@ export const SETTINGS = {
   SESSION_ISSUER: 'var',
   SESSION_AUDIENCE: 'var',
   SESSION_CLOCK_TOLERANCE_SECONDS: 'var',
+  SESSION_MAX_AGE_SECONDS: 'var',
   CONTACT_MAPPING: 'var',
   CONNECT_SECRET: 'secret',
   SESSION_SECRET: 'secret',

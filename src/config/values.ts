@@ -58,10 +58,20 @@ export function integerInRange(
   value: unknown,
   range: { min: number; max: number; fallback: number },
 ): number {
-  if (isAbsent(value)) return range.fallback
+  return optionalInteger(key, value, range) ?? range.fallback
+}
+
+/** A whole number within `range`, or `undefined` when the var is absent (the feature is off). */
+export function optionalInteger(
+  key: string,
+  value: unknown,
+  range: { min: number; max: number; fallback?: number },
+): number | undefined {
+  if (isAbsent(value)) return undefined
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value
   if (typeof number !== 'number' || !Number.isInteger(number)) {
-    throw new ConfigError(key, `must be a whole number from ${range.min} to ${range.max} (default ${range.fallback})`)
+    const fallback = range.fallback === undefined ? '' : ` (default ${range.fallback})`
+    throw new ConfigError(key, `must be a whole number from ${range.min} to ${range.max}${fallback}`)
   }
   if (number < range.min || number > range.max) {
     throw new ConfigError(key, `must be between ${range.min} and ${range.max}, got ${number}`)

@@ -2,9 +2,9 @@
  * @module `GET /token`: session cookie → contact fields → `{ "data": "<widget token>" }`.
  */
 import type { Context } from 'hono'
-import { getCookie } from 'hono/cookie'
 import { mapSessionToContact } from '../attributes'
 import type { Config } from '../config'
+import { cookieValues } from '../session/cookies'
 import { verifySession } from '../session/verify'
 import { issueWidgetToken } from '../token'
 import { NO_STORE } from './error-response'
@@ -14,7 +14,7 @@ export const DROPPED_FIELDS_HEADER = 'X-Connect-Dropped-Attributes'
 
 export function tokenHandler(config: Config) {
   return async function issueToken(c: Context): Promise<Response> {
-    const claims = await verifySession(getCookie(c, config.session.cookieName), config.session)
+    const claims = await verifySession(cookieValues(c.req.header('Cookie'), config.session.cookieName), config.session)
     const { fields, skipped } = mapSessionToContact(claims, config.mapping)
     const { token, dropped } = await issueWidgetToken(fields, config.widget, Math.floor(Date.now() / 1000))
     if (dropped.length > 0) c.header(DROPPED_FIELDS_HEADER, dropped.join(', '))

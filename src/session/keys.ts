@@ -68,10 +68,24 @@ function importHmacKey(secret: string, alg: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash }, false, ['verify'])
 }
 
+/** JWK members that only a private or secret key has (RFC 7518 §6). */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
+
 function importPublicKey(key: string, alg: string): Promise<VerifyKey> {
   const text = key.trim()
   if (text.startsWith('-----BEGIN PUBLIC KEY-----')) return importSPKI(text, alg)
-  return importJWK(JSON.parse(text) as JWK, alg)
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw new PrivateKeyError()
+  const jwk = JSON.parse(text) as JWK
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) throw new PrivateKeyError()
+  return importJWK(jwk, alg)
+}
+
+/** A private key where only a public one belongs: refused, never used. */
+export class PrivateKeyError extends Error {
+  override name = 'PrivateKeyError'
+  constructor() {
+    super('is a private (or secret) key: give only the public half; anyone who can read vars could sign sessions')
+  }
 }
 
 function remoteKeySet(url: URL): JWTVerifyGetKey {

@@ -2,9 +2,10 @@
  * @module "Who is this visitor?": verifies the session cookie, a JWT the site already issues,
  * and returns its claims, or throws a coded error that says why not.
  */
-import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
-import { MAX_SESSION_COOKIE_LENGTH } from '../constants'
+import { base64url, errors, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose'
+import { MAX_NUMERIC_DATE, MAX_SESSION_COOKIE_LENGTH, MAX_SESSION_COOKIES } from '../constants'
 import { TokenServiceError } from '../errors'
+import { parseExactly } from './exact-json'
 import type { SessionKeySource } from './keys'
 
 export interface SessionConfig {
@@ -14,26 +15,109 @@ export interface SessionConfig {
   issuer?: string
   audience?: string[]
   clockToleranceSeconds: number
+  /** When set, sessions must carry `iat` and be at most this old. */
+  maxAgeSeconds?: number
   keySource: SessionKeySource
   getKey: JWTVerifyGetKey
 }
 
-export async function verifySession(cookie: string | undefined, config: SessionConfig): Promise<JWTPayload> {
-  if (cookie === undefined || cookie === '') throw new TokenServiceError('SESSION_MISSING')
+/** Session claims, numbers kept exactly as written (see `exact-json.ts`). */
+export type SessionClaims = Record<string, unknown>
+
+/**
+ * Verifies every copy of the session cookie that was sent. One valid copy is the visitor;
+ * valid copies for different subjects are refused, since one of them was planted.
+ */
+export async function verifySession(cookies: readonly string[], config: SessionConfig): Promise<SessionClaims> {
+  if (cookies.length === 0) throw new TokenServiceError('SESSION_MISSING')
+  if (cookies.length === 1) return verifyOne(cookies[0], config)
+  if (cookies.length > MAX_SESSION_COOKIES) {
+    throw new TokenServiceError('SESSION_INVALID', 'too_many_session_cookies', { log: { cookies: cookies.length } })
+  }
+  const results = await Promise.allSettled(cookies.map((cookie) => verifyOne(cookie, config)))
+  const valid = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+  if (valid.length === 0) throw (results[0] as PromiseRejectedResult).reason
+  const subjects = new Set(valid.map((claims) => JSON.stringify(claims.sub ?? null)))
+  if (subjects.size > 1) {
+    throw new TokenServiceError('SESSION_AMBIGUOUS', 'session_cookies_for_different_subjects', {
+      log: { cookies: cookies.length, valid: valid.length },
+    })
+  }
+  return valid[0]
+}
+
+async function verifyOne(cookie: string, config: SessionConfig): Promise<SessionClaims> {
   if (cookie.length > MAX_SESSION_COOKIE_LENGTH) {
     throw new TokenServiceError('SESSION_INVALID', 'cookie_too_large')
   }
+  const segments = cookie.split('.')
+  if (segments.length !== 3 || !segments.every(isCanonicalBase64url)) {
+    throw new TokenServiceError('SESSION_INVALID', 'malformed_base64url')
+  }
+  const options: JWTVerifyOptions = {
+    algorithms: config.algorithms,
+    issuer: config.issuer,
+    audience: config.audience,
+    clockTolerance: config.clockToleranceSeconds,
+    maxTokenAge: config.maxAgeSeconds,
+    requiredClaims: ['exp'],
+  }
   try {
-    const { payload } = await jwtVerify(cookie, config.getKey, {
-      algorithms: config.algorithms,
-      issuer: config.issuer,
-      audience: config.audience,
-      clockTolerance: config.clockToleranceSeconds,
-      requiredClaims: ['exp'],
-    })
-    return payload
+    const payload = await verifyWithAnyMatchingKey(cookie, config.getKey, options)
+    checkTimes(payload, config.clockToleranceSeconds)
   } catch (error) {
     throw sessionError(error)
+  }
+  return parseExactly(new TextDecoder().decode(base64url.decode(segments[1]))) as SessionClaims
+}
+
+/**
+ * During a key rotation a key set may hold several keys that fit the token (no `kid`): each
+ * is tried, as jose documents, instead of refusing the session.
+ */
+async function verifyWithAnyMatchingKey(
+  token: string,
+  getKey: JWTVerifyGetKey,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(token, getKey, options)).payload
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error
+    for await (const key of error as unknown as AsyncIterable<CryptoKey>) {
+      try {
+        return (await jwtVerify(token, key, options)).payload
+      } catch (candidateError) {
+        if (!(candidateError instanceof errors.JWSSignatureVerificationFailed)) throw candidateError
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed()
+  }
+}
+
+/**
+ * jose checks that time claims are numbers; `1e400` (Infinity) or `1e308` are numbers that
+ * would never expire. They must be whole seconds before the year 10000, and `iat` not ahead.
+ */
+function checkTimes(payload: JWTPayload, toleranceSeconds: number): void {
+  for (const claim of ['exp', 'iat', 'nbf'] as const) {
+    const value = payload[claim]
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= MAX_NUMERIC_DATE)) {
+      throw new TokenServiceError('SESSION_INVALID', `claim_${claim}_not_a_time`)
+    }
+  }
+  if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + toleranceSeconds) {
+    throw new TokenServiceError('SESSION_INVALID', 'claim_iat_in_the_future')
+  }
+}
+
+/** Canonical base64url only: the same bytes must not verify under several spellings. */
+function isCanonicalBase64url(segment: string): boolean {
+  if (!/^[A-Za-z0-9_-]+$/.test(segment)) return false
+  try {
+    return base64url.encode(base64url.decode(segment)) === segment
+  } catch {
+    return false
   }
 }
 

@@ -57,6 +57,11 @@ export function fetchWorker(request: Request): Promise<Response> {
   return exports.default.fetch(request)
 }
 
+/** The test env: wrangler.toml's demo vars and the test secrets. */
+export function demoEnv(): Env {
+  return env as unknown as Env
+}
+
 /** A Worker built with the test env plus `overrides`, for configuration variants. */
 export function workerWithEnv(overrides: Record<string, unknown>): (request: Request) => Promise<Response> {
   const variant: Env = { ...(env as unknown as Env), ...overrides }

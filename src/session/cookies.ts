@@ -1,0 +1,31 @@
+/**
+ * @module Reading the session cookie from the `Cookie` header, every copy of it.
+ *
+ * A browser sends two cookies of one name when a sibling subdomain planted a second one
+ * (`Domain=example.com; Path=/token`: "cookie tossing"), the more specific path first. Taking
+ * the first would let that subdomain decide who the visitor is, so every copy is returned.
+ */
+
+/** Every non-empty value of cookie `name`, in the order sent; percent-decoded where it can be. */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  if (!header) return []
+  const values: string[] = []
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=')
+    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue
+    let value = pair.slice(equals + 1).trim()
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+    if (value !== '') values.push(percentDecoded(value))
+  }
+  return values
+}
+
+function percentDecoded(value: string): string {
+  if (!value.includes('%')) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    // Left as sent: it cannot be a JWT, and verification says so.
+    return value
+  }
+}
