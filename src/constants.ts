@@ -76,3 +76,12 @@ export const MAX_SESSION_COOKIES = 4
 
 /** The longest `SESSION_MAX_AGE_SECONDS` accepted: a year. */
 export const MAX_SESSION_MAX_AGE_SECONDS = 31_536_000
+
+/**
+ * How long the last good JWKS keeps verifying sessions while its host fails, by default: a
+ * day covers an outage of the login service; key rotations publish new keys long before.
+ */
+export const DEFAULT_JWKS_MAX_STALE_SECONDS = 86_400
+
+/** The longest stale-key period accepted: a week. */
+export const MAX_JWKS_MAX_STALE_SECONDS = 604_800

@@ -2,7 +2,13 @@
  * @module Vars and secret → how sessions are verified: the cookie, the pinned algorithms,
  * where the keys come from, and the issuer, audience and clock checks.
  */
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS, MAX_SESSION_MAX_AGE_SECONDS } from '../constants'
+import {
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  DEFAULT_JWKS_MAX_STALE_SECONDS,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  MAX_JWKS_MAX_STALE_SECONDS,
+  MAX_SESSION_MAX_AGE_SECONDS,
+} from '../constants'
 import { ConfigError } from '../errors'
 import {
   ASYMMETRIC_ALGORITHMS,
@@ -75,7 +81,14 @@ function readKeySource(env: Record<string, unknown>, secretsGiven: boolean): Ses
     )
   }
   if (publicKey !== undefined) return { kind: 'publicKey', key: publicKey }
-  if (jwksUrl !== undefined) return { kind: 'jwks', url: readJwksUrl(jwksUrl) }
+  if (jwksUrl !== undefined) {
+    const maxStaleSeconds = integerInRange('SESSION_JWKS_MAX_STALE_SECONDS', env.SESSION_JWKS_MAX_STALE_SECONDS, {
+      min: 0,
+      max: MAX_JWKS_MAX_STALE_SECONDS,
+      fallback: DEFAULT_JWKS_MAX_STALE_SECONDS,
+    })
+    return { kind: 'jwks', url: readJwksUrl(jwksUrl), maxStaleSeconds }
+  }
   return secret === undefined ? 'secret-not-given' : { kind: 'secret', secret }
 }
 

@@ -3,8 +3,8 @@
  * key, or a remote JWKS. Each source becomes a key resolver for `jwtVerify`, with keys
  * imported once per isolate.
  */
-import { createRemoteJWKSet, customFetch, errors, importJWK, importSPKI, type JWK, type JWTVerifyGetKey } from 'jose'
-import { TokenServiceError } from '../errors'
+import { importJWK, importSPKI, type JWK, type JWTVerifyGetKey } from 'jose'
+import { RemoteKeySet } from './key-sets'
 
 /** Session algorithms verified with the shared secret. */
 export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
@@ -27,15 +27,12 @@ export const ASYMMETRIC_ALGORITHMS = [
 export type SessionKeySource =
   | { kind: 'secret'; secret: string }
   | { kind: 'publicKey'; key: string }
-  | { kind: 'jwks'; url: URL }
+  | { kind: 'jwks'; url: URL; maxStaleSeconds: number }
 
 type VerifyKey = CryptoKey | Uint8Array
 
-/**
- * One remote key set per URL per isolate: jose caches the fetched keys inside it, refetches
- * on an unknown `kid` (with a cooldown) and after the cache age.
- */
-const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>()
+/** One remote key set per URL per isolate, shared by every request (see `key-sets.ts`). */
+const remoteKeySets = new Map<string, RemoteKeySet>()
 
 /** Builds the resolver; imports configured keys now, so a bad key fails at configuration. */
 export async function sessionKeyResolver(
@@ -48,7 +45,7 @@ export async function sessionKeyResolver(
     case 'publicKey':
       return keyPerAlgorithm(algorithms, (alg) => importPublicKey(source.key, alg))
     case 'jwks':
-      return remoteKeySet(source.url)
+      return remoteKeySet(source.url, source.maxStaleSeconds)
   }
 }
 
@@ -88,43 +85,12 @@ export class PrivateKeyError extends Error {
   }
 }
 
-function remoteKeySet(url: URL): JWTVerifyGetKey {
-  let keySet = remoteKeySets.get(url.href)
+function remoteKeySet(url: URL, maxStaleSeconds: number): JWTVerifyGetKey {
+  const id = `${url.href} ${maxStaleSeconds}`
+  let keySet = remoteKeySets.get(id)
   if (!keySet) {
-    keySet = createRemoteJWKSet(url, { [customFetch]: fetchKeySet })
-    remoteKeySets.set(url.href, keySet)
+    keySet = new RemoteKeySet(url, { maxStaleMs: maxStaleSeconds * 1000 })
+    remoteKeySets.set(id, keySet)
   }
-  const fetchKey = keySet
-  return async function resolveRemoteKey(header, token) {
-    try {
-      return await fetchKey(header, token)
-    } catch (error) {
-      // A key the set does not hold is the token's fault; anything else is the JWKS host's.
-      if (error instanceof errors.JWKSNoMatchingKey) throw error
-      if (error instanceof errors.JWKSMultipleMatchingKeys) throw error
-      throw new TokenServiceError('SESSION_KEYS_UNAVAILABLE', `jwks: ${describe(error)}`)
-    }
-  }
-}
-
-/** A failed key set download, saying how it failed: the host's status, or the network error. */
-class KeySetFetchError extends Error {
-  override name = 'KeySetFetchError'
-}
-
-async function fetchKeySet(url: string, options: RequestInit): Promise<Response> {
-  let response: Response
-  try {
-    response = await fetch(url, options)
-  } catch (error) {
-    throw new KeySetFetchError(`network_error: ${describe(error)}`)
-  }
-  if (!response.ok) throw new KeySetFetchError(`http_${response.status}`)
-  return response
-}
-
-function describe(error: unknown): string {
-  if (error instanceof KeySetFetchError) return error.message
-  if (error instanceof errors.JOSEError) return `${error.code}: ${error.message}`
-  return error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : 'unknown'
+  return keySet.getKey
 }

@@ -4,6 +4,10 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
+    /** The server's origin: `${jwksBase}/sets/NAME/…` are the switchable key sets. */
+    jwksBase: string
+    /** The key the `rotated` key set adds (kid `rotated-rs256`). */
+    rotatedRsaKey: JWK
     jwksDownUrl: string
     jwksFetchCountUrl: string
     signingKeys: Record<'RS256' | 'ES256' | 'EdDSA', JWK>

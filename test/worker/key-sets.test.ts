@@ -1,0 +1,192 @@
+import { importJWK, type JWK, jwtVerify, SignJWT } from 'jose'
+import { afterEach, beforeEach, describe, expect, inject, it, type MockInstance, vi } from 'vitest'
+import { TokenServiceError } from '../../src/errors'
+import { type KeySetTiming, RemoteKeySet } from '../../src/session/key-sets'
+import { DEMO_AUDIENCE, DEMO_ISSUER, errorCode, fetchWithEnv, JANE, tokenRequest } from './helpers'
+
+/** One switchable key set of the loopback JWKS server (test/support/jwks-server.ts). */
+class SwitchableKeySet {
+  readonly url: URL
+  constructor(readonly name: string) {
+    this.url = new URL(`${inject('jwksBase')}/sets/${name}-${crypto.randomUUID()}/jwks.json`)
+  }
+  async mode(mode: string): Promise<void> {
+    await fetch(new URL(`mode/${mode}`, this.url), { method: 'PUT' })
+  }
+  async fetches(): Promise<number> {
+    return ((await (await fetch(new URL('count', this.url))).json()) as { fetches: number }).fetches
+  }
+}
+
+const MINUTE = 60_000
+let clock = 0
+let logs: MockInstance[] = []
+beforeEach(() => {
+  clock = 1_000_000
+  logs = [vi.spyOn(console, 'warn'), vi.spyOn(console, 'error')]
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+function keySetOf(host: SwitchableKeySet, timing: Partial<KeySetTiming> = {}) {
+  return new RemoteKeySet(host.url, { maxStaleMs: 24 * 60 * MINUTE, timing, now: () => clock })
+}
+
+function loggedEvents(): Record<string, unknown>[] {
+  return logs.flatMap((spy) => spy.mock.calls.map((call) => JSON.parse(String(call[0]))))
+}
+
+async function signed(jwk: JWK, header: Record<string, unknown> = { kid: jwk.kid }): Promise<string> {
+  return new SignJWT(JANE)
+    .setProtectedHeader({ alg: 'RS256', ...header })
+    .setIssuer(DEMO_ISSUER)
+    .setAudience(DEMO_AUDIENCE)
+    .setExpirationTime('10m')
+    .sign(await importJWK(jwk))
+}
+
+/** `ok`, or the code of the error verification ended with. */
+async function outcome(keySet: RemoteKeySet, token: string): Promise<string> {
+  try {
+    await jwtVerify(token, keySet.getKey, { algorithms: ['RS256'] })
+    return 'ok'
+  } catch (error) {
+    return error instanceof TokenServiceError ? error.code : (error as { code: string }).code
+  }
+}
+
+describe('Finding 1: a JWKS outage', () => {
+  it('Should keep verifying with the last good keys for the stale period, retrying with backoff, then 503', async () => {
+    const host = new SwitchableKeySet('outage')
+    const keySet = keySetOf(host)
+    const session = await signed(inject('signingKeys').RS256)
+    expect(await outcome(keySet, session)).toBe('ok')
+    await host.mode('down')
+    clock += 11 * MINUTE
+    expect(await outcome(keySet, session)).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+    for (let i = 0; i < 20; i++) expect(await outcome(keySet, session)).toBe('ok')
+    expect(await host.fetches()).toBe(2) // backing off: not one fetch per request
+    clock += 6_000
+    expect(await outcome(keySet, session)).toBe('ok')
+    expect(await host.fetches()).toBe(3)
+    expect(loggedEvents()).toContainEqual(
+      expect.objectContaining({ event: 'session_keys_refresh_failed', reason: 'http_503', serving_stale_seconds: 666 }),
+    )
+    clock += 25 * 60 * MINUTE
+    expect(await outcome(keySet, session)).toBe('SESSION_KEYS_UNAVAILABLE')
+  })
+
+  it('Should recover once the host answers again', async () => {
+    const host = new SwitchableKeySet('recover')
+    await host.mode('down')
+    const keySet = keySetOf(host)
+    const session = await signed(inject('signingKeys').RS256)
+    expect(await outcome(keySet, session)).toBe('SESSION_KEYS_UNAVAILABLE')
+    await host.mode('ok')
+    expect(await outcome(keySet, session)).toBe('SESSION_KEYS_UNAVAILABLE') // still backing off
+    clock += 5_000
+    expect(await outcome(keySet, session)).toBe('ok')
+    expect(await outcome(keySet, session)).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+  })
+
+  it('Should answer 503 with Retry-After when no key was ever obtained, fetching once per backoff', async () => {
+    const host = new SwitchableKeySet('never')
+    await host.mode('down')
+    const keySet = keySetOf(host)
+    const session = await signed(inject('signingKeys').RS256)
+    const error = await jwtVerify(session, keySet.getKey).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ code: 'SESSION_KEYS_UNAVAILABLE', retryAfterSeconds: 5, reason: 'jwks: http_503' })
+    for (let i = 0; i < 10; i++) expect(await outcome(keySet, session)).toBe('SESSION_KEYS_UNAVAILABLE')
+    expect(await host.fetches()).toBe(1)
+    clock += 5_000
+    const again = await jwtVerify(session, keySet.getKey).catch((caught: unknown) => caught)
+    expect(again).toMatchObject({ retryAfterSeconds: 10 })
+    expect(await host.fetches()).toBe(2)
+  })
+
+  it.each([
+    ['error', 'jwks: http_500'],
+    ['garbage', 'jwks: not_json'],
+    ['invalid', expect.stringMatching(/^jwks: ERR_JWKS_INVALID/)],
+    ['slow', 'jwks: timeout_after_300ms'],
+  ])('Should name the failure when the host answers %s', async (mode, reason) => {
+    const host = new SwitchableKeySet(mode)
+    await host.mode(mode)
+    const keySet = keySetOf(host, { fetchTimeoutMs: 300 })
+    const error = await jwtVerify(await signed(inject('signingKeys').RS256), keySet.getKey).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'SESSION_KEYS_UNAVAILABLE', reason })
+  })
+
+  it('Should make one fetch for concurrent first uses (single flight)', async () => {
+    const host = new SwitchableKeySet('flight')
+    const keySet = keySetOf(host)
+    const session = await signed(inject('signingKeys').RS256)
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => outcome(keySet, session)))
+    expect(outcomes).toEqual(Array(10).fill('ok'))
+    expect(await host.fetches()).toBe(1)
+  })
+})
+
+describe('Finding 2: forged kids', () => {
+  it('Should fetch at most once per cooldown under a flood of unknown kids, and refuse them at once', async () => {
+    const host = new SwitchableKeySet('flood')
+    const keySet = keySetOf(host)
+    expect(await outcome(keySet, await signed(inject('signingKeys').RS256))).toBe('ok')
+    const forged = (i: number) => signed(inject('strangerRsaKey'), { kid: `forged-${i}` })
+    for (let i = 0; i < 30; i++) expect(await outcome(keySet, await forged(i))).toBe('ERR_JWKS_NO_MATCHING_KEY')
+    expect(await host.fetches()).toBe(1)
+    clock += 31_000
+    await host.mode('down')
+    for (let i = 0; i < 30; i++) expect(await outcome(keySet, await forged(i))).toBe('ERR_JWKS_NO_MATCHING_KEY')
+    expect(await host.fetches()).toBe(2)
+  })
+
+  it('Should pick up a rotated key with a new kid, after the cooldown', async () => {
+    const host = new SwitchableKeySet('rotation')
+    const keySet = keySetOf(host)
+    expect(await outcome(keySet, await signed(inject('signingKeys').RS256))).toBe('ok')
+    await host.mode('rotated')
+    const rotated = await signed(inject('rotatedRsaKey'))
+    expect(await outcome(keySet, rotated)).toBe('ERR_JWKS_NO_MATCHING_KEY')
+    clock += 31_000
+    expect(await outcome(keySet, rotated)).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+  })
+})
+
+describe('Through the Worker', () => {
+  const viaJwks = (host: SwitchableKeySet) => ({
+    SESSION_SECRET: undefined,
+    SESSION_ALGORITHMS: ['RS256'],
+    SESSION_JWKS_URL: host.url.href,
+  })
+
+  it('Finding 3: Should try each key when a rotation left two keys without kid', async () => {
+    const host = new SwitchableKeySet('no-kid')
+    await host.mode('no-kid')
+    const session = await signed(inject('signingKeys').RS256, { kid: undefined })
+    const response = await fetchWithEnv(tokenRequest(session), viaJwks(host))
+    expect(response.status).toBe(200)
+  })
+
+  it('Should answer forged kids with 401, never a 5xx, with one fetch for the whole flood', async () => {
+    const host = new SwitchableKeySet('worker-flood')
+    const env = viaJwks(host)
+    for (let i = 0; i < 20; i++) {
+      const forged = await signed(inject('strangerRsaKey'), { kid: `forged-${i}` })
+      expect(await errorCode(await fetchWithEnv(tokenRequest(forged), env))).toBe('SESSION_INVALID')
+    }
+    expect(await host.fetches()).toBe(1)
+  })
+
+  it('Should send Retry-After with 503 SESSION_KEYS_UNAVAILABLE', async () => {
+    const host = new SwitchableKeySet('worker-down')
+    await host.mode('down')
+    const response = await fetchWithEnv(tokenRequest(await signed(inject('signingKeys').RS256)), viaJwks(host))
+    expect(response.status).toBe(503)
+    expect(response.headers.get('Retry-After')).toBe('5')
+  })
+})
