@@ -21,6 +21,7 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           globalSetup: ['test/support/jwks-server.ts'],
+          setupFiles: ['test/support/log-leak-guard.ts'],
         },
       },
       {
