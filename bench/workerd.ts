@@ -21,10 +21,13 @@ export interface WorkerSpec {
   modulePath: string
   compatibilityDate: string
   bindings: Record<string, Binding>
+  /** Let the Worker fetch from loopback (a JWKS server of the load run); workerd allows only public addresses otherwise. */
+  allowLoopback?: boolean
 }
 
 export interface RunningWorker {
   url: string
+  pid: number
   /** Nanoseconds on CPU, summed over the process's threads. */
   cpuNanoseconds(): number
   stop(): Promise<void>
@@ -40,6 +43,7 @@ export async function startWorkerd(name: string, spec: WorkerSpec): Promise<Runn
   await waitUntilServing(url, child, { name: 'workerd', timeoutMs: 20_000 })
   return {
     url,
+    pid: child.pid as number,
     cpuNanoseconds: () => processCpuNanoseconds(child.pid as number),
     stop: () => stopProcess(child),
   }
@@ -51,9 +55,12 @@ function capnpConfig(port: number, spec: WorkerSpec): string {
       ? `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`
       : `(name = ${JSON.stringify(name)}, json = ${JSON.stringify(JSON.stringify(value))})`,
   )
+  const internet = spec.allowLoopback
+    ? ', (name = "internet", network = (allow = ["public", "local"], tlsOptions = (trustBrowserCas = true)))'
+    : ''
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
+  services = [(name = "main", worker = .worker)${internet}],
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
 );
 const worker :Workerd.Worker = (
