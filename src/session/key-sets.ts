@@ -46,81 +46,84 @@ export interface KeySetOptions {
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>
 
 export class RemoteKeySet {
-  private keys?: LocalKeySet
-  private fetchedAt = 0
-  private lastFetchAt = Number.NEGATIVE_INFINITY
-  private failures = 0
-  private retryAt = 0
-  private lastFailure = 'not fetched yet'
-  private inflight?: Promise<void>
-  private readonly timing: KeySetTiming
-  private readonly now: () => number
+  // Private (#) fields: the state is nobody else's business, and the minifier shortens them.
+  #keys?: LocalKeySet
+  #fetchedAt = 0
+  #lastFetchAt = Number.NEGATIVE_INFINITY
+  #failures = 0
+  #retryAt = 0
+  #lastFailure = 'not fetched yet'
+  #inflight?: Promise<void>
+  readonly #timing: KeySetTiming
+  readonly #now: () => number
+  readonly #maxStaleMs: number
 
   constructor(
     readonly url: URL,
-    private readonly options: KeySetOptions,
+    options: KeySetOptions,
   ) {
-    this.timing = { ...DEFAULT_KEY_SET_TIMING, ...options.timing }
-    this.now = options.now ?? Date.now
+    this.#timing = { ...DEFAULT_KEY_SET_TIMING, ...options.timing }
+    this.#now = options.now ?? Date.now
+    this.#maxStaleMs = options.maxStaleMs
   }
 
   /** A key resolver for `jwtVerify`. */
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
-    const keys = await this.usableKeys()
+    const keys = await this.#usableKeys()
     try {
       return await keys(header, token)
     } catch (error) {
-      const cooledDown = this.now() - this.lastFetchAt >= this.timing.cooldownMs && this.now() >= this.retryAt
+      const cooledDown = this.#now() - this.#lastFetchAt >= this.#timing.cooldownMs && this.#now() >= this.#retryAt
       if (!(error instanceof errors.JWKSNoMatchingKey) || !cooledDown) throw error
       // Perhaps the keys were rotated: one fetch per cooldown, whatever tokens arrive.
-      await this.refresh('unknown_kid')
-      return (this.keys ?? keys)(header, token)
+      await this.#refresh('unknown_kid')
+      return (this.#keys ?? keys)(header, token)
     }
   }
 
-  private async usableKeys(): Promise<LocalKeySet> {
-    if (this.keys && this.age() < this.timing.refreshAfterMs) return this.keys
-    if (this.now() >= this.retryAt) await this.refresh(this.keys ? 'expired' : 'first_use')
-    if (this.keys && this.age() <= this.timing.refreshAfterMs + this.options.maxStaleMs) return this.keys
-    const retryAfterSeconds = Math.max(1, Math.ceil((this.retryAt - this.now()) / 1000))
-    throw new TokenServiceError('SESSION_KEYS_UNAVAILABLE', `jwks: ${this.lastFailure}`, {
+  async #usableKeys(): Promise<LocalKeySet> {
+    if (this.#keys && this.#age() < this.#timing.refreshAfterMs) return this.#keys
+    if (this.#now() >= this.#retryAt) await this.#refresh(this.#keys ? 'expired' : 'first_use')
+    if (this.#keys && this.#age() <= this.#timing.refreshAfterMs + this.#maxStaleMs) return this.#keys
+    const retryAfterSeconds = Math.max(1, Math.ceil((this.#retryAt - this.#now()) / 1000))
+    throw new TokenServiceError('SESSION_KEYS_UNAVAILABLE', `jwks: ${this.#lastFailure}`, {
       retryAfterSeconds,
-      log: { jwks_host: this.url.host, ...(this.keys && { stale_seconds: Math.round(this.age() / 1000) }) },
+      log: { jwks_host: this.url.host, ...(this.#keys && { stale_seconds: Math.round(this.#age() / 1000) }) },
     })
   }
 
-  private age(): number {
-    return this.now() - this.fetchedAt
+  #age(): number {
+    return this.#now() - this.#fetchedAt
   }
 
   /** One fetch at a time per isolate: concurrent callers wait for the same one. */
-  private refresh(why: string): Promise<void> {
-    this.inflight ??= this.fetchKeys(why).finally(() => {
-      this.inflight = undefined
+  #refresh(why: string): Promise<void> {
+    this.#inflight ??= this.#fetchKeys(why).finally(() => {
+      this.#inflight = undefined
     })
-    return this.inflight
+    return this.#inflight
   }
 
-  private async fetchKeys(why: string): Promise<void> {
-    this.lastFetchAt = this.now()
+  async #fetchKeys(why: string): Promise<void> {
+    this.#lastFetchAt = this.#now()
     try {
-      this.keys = createLocalJWKSet(await downloadKeySet(this.url, this.timing.fetchTimeoutMs))
-      this.fetchedAt = this.now()
-      this.failures = 0
-      this.retryAt = 0
+      this.#keys = createLocalJWKSet(await downloadKeySet(this.url, this.#timing.fetchTimeoutMs))
+      this.#fetchedAt = this.#now()
+      this.#failures = 0
+      this.#retryAt = 0
     } catch (error) {
-      this.failures += 1
-      const backoff = Math.min(this.timing.firstBackoffMs * 2 ** (this.failures - 1), this.timing.maxBackoffMs)
-      this.retryAt = this.now() + backoff
-      this.lastFailure = describeFailure(error)
-      logEvent(this.keys ? 'warn' : 'error', 'session_keys_refresh_failed', {
+      this.#failures += 1
+      const backoff = Math.min(this.#timing.firstBackoffMs * 2 ** (this.#failures - 1), this.#timing.maxBackoffMs)
+      this.#retryAt = this.#now() + backoff
+      this.#lastFailure = describeFailure(error)
+      logEvent(this.#keys ? 'warn' : 'error', 'session_keys_refresh_failed', {
         jwks_host: this.url.host,
         why,
-        reason: this.lastFailure,
-        failures: this.failures,
+        reason: this.#lastFailure,
+        failures: this.#failures,
         retry_in_seconds: Math.round(backoff / 1000),
         // With keys in hand, they keep serving: say how old they are.
-        ...(this.keys && { serving_stale_seconds: Math.round(this.age() / 1000) }),
+        ...(this.#keys && { serving_stale_seconds: Math.round(this.#age() / 1000) }),
       })
     }
   }
