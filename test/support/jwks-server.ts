@@ -8,7 +8,8 @@
  * `/sets/NAME/jwks.json` is a key set whose behaviour a test switches (`PUT
  * /sets/NAME/mode/MODE`) and whose fetches it counts (`GET /sets/NAME/count`), one NAME
  * per test: `ok`, `down` (503), `error` (500), `garbage` (not JSON), `invalid` (JSON, not a
- * key set), `slow` (answers after 5 s), `rotated` (the set plus a new key, `rotatedRsaKey`),
+ * key set), `slow` (answers after 5 s), `reset` (drops the
+ * connection), `rotated` (the set plus a new key, `rotatedRsaKey`),
  * `no-kid` (two RS256 keys without `kid`, the test key among them).
  */
 import { createServer } from 'node:http'
@@ -75,6 +76,7 @@ export default async function startJwksServer(project: TestProject) {
   const serveSet = (mode: string, response: import('node:http').ServerResponse) => {
     const body = setBody(mode)
     if (body) return response.writeHead(200, { 'content-type': 'application/json' }).end(body)
+    if (mode === 'reset') return response.socket?.destroy()
     if (mode === 'garbage') return response.writeHead(200, { 'content-type': 'application/json' }).end('<html>')
     if (mode === 'slow') {
       const timer = setTimeout(() => response.writeHead(200).end(setBody('ok')), 5_000)

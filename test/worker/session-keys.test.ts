@@ -74,10 +74,12 @@ describe('Sessions verified against a remote JWKS', () => {
     expect(refusalReasons(error)).toEqual(['jwks: http_503'])
   })
 
-  it('Should log the network error when the JWKS host cannot be reached', async () => {
+  it('Should log the network error when the JWKS host drops the connection', async () => {
     const error = vi.spyOn(console, 'error')
     const cookie = await signedWith(inject('signingKeys').RS256)
-    const response = await fetchWithEnv(tokenRequest(cookie), withJwks('http://127.0.0.1:1/jwks.json'))
+    const url = `${inject('jwksBase')}/sets/reset-${crypto.randomUUID()}/jwks.json`
+    await fetch(url.replace('jwks.json', 'mode/reset'), { method: 'PUT' })
+    const response = await fetchWithEnv(tokenRequest(cookie), withJwks(url))
     expect(response.status).toBe(503)
     expect(refusalReasons(error)).toEqual([expect.stringMatching(/^jwks: network_error: \w+/)])
   })
