@@ -9,8 +9,7 @@
  * loads them). Every problem is printed; the exit code is 1 if there is any.
  */
 import { experimental_readRawConfig, unstable_getVarsForDev, unstable_readConfig } from 'wrangler'
-import type * as ConfigModule from '../src/config/index.ts'
-import { importWorkerModule } from './lib/import-worker-module.ts'
+import { importConfigValidator } from './lib/import-worker-module.ts'
 import { configArg, environmentArg } from './lib/wrangler-cli.ts'
 
 const DEFAULT_CONFIG_PATH = 'wrangler.toml'
@@ -29,7 +28,7 @@ export async function checkEnvironment(
   local: boolean,
   configPath = DEFAULT_CONFIG_PATH,
 ): Promise<CheckReport> {
-  const { checkVars, readConfig } = await importWorkerModule<typeof ConfigModule>('src/config/index.ts')
+  const { checkVars, readConfig } = await importConfigValidator()
   const where = environment ? `${configPath} [env.${environment}]` : configPath
   const config = unstable_readConfig({ config: configPath, env: environment })
   if (local) {

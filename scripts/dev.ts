@@ -10,9 +10,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { parseEnv } from 'node:util'
 import { unstable_readConfig } from 'wrangler'
-import type * as ConfigModule from '../src/config/index.ts'
 import { checkEnvironment, printReport } from './check-config.ts'
-import { importWorkerModule } from './lib/import-worker-module.ts'
+import { importConfigValidator } from './lib/import-worker-module.ts'
 import { configArg, environmentArg, optionArg, runWrangler } from './lib/wrangler-cli.ts'
 
 const EXAMPLE = '.dev.vars.example'
@@ -20,7 +19,7 @@ const EXAMPLE = '.dev.vars.example'
 async function ensureLocalSecrets(environment: string | undefined, configPath: string): Promise<void> {
   const file = environment ? `.dev.vars.${environment}` : '.dev.vars'
   if (existsSync(file)) return
-  const { checkVars } = await importWorkerModule<typeof ConfigModule>('src/config/index.ts')
+  const { checkVars } = await importConfigValidator()
   const { neededSecrets } = await checkVars(unstable_readConfig({ config: configPath, env: environment }).vars)
   const demo = parseEnv(readFileSync(EXAMPLE, 'utf8'))
   const lines = neededSecrets.map((name) => `${name}=${JSON.stringify(demo[name] ?? '')}`)

@@ -8,17 +8,21 @@ import type { Config } from './config'
 import { mountDemoPage } from './dev/demo-page'
 import { createDemoSigner, type DemoSigner } from './dev/demo-signer'
 import { mountDevLogin } from './dev/login'
+import { logEvent } from './log'
 
 const signers = new WeakMap<Config, DemoSigner>()
 
 export default createWorker({
   async configure(config) {
     const { signer, config: trusting } = await createDemoSigner(config)
-    signers.set(trusting, signer)
+    if (signer) signers.set(trusting, signer)
+    else
+      logEvent('warn', 'dev_login_unavailable', { why: `SESSION_SOURCE "${config.source.kind}": sign in on the site` })
     return trusting
   },
   routes(app, config) {
-    mountDevLogin(app, config, signers.get(config) as DemoSigner)
+    const signer = signers.get(config)
+    if (signer) mountDevLogin(app, config, signer)
     mountDemoPage(app, config)
   },
 })

@@ -22,14 +22,24 @@ export const ERROR_CODES = {
     message: 'The session holds information this chat cannot use.',
   },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not request chat tokens.' },
+  TURNSTILE_FAILED: { status: 403, message: 'The challenge was not passed. Try again.' },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   TOKEN_TOO_LARGE: {
     status: 422,
     message: 'The required contact attributes do not fit in a widget token.',
   },
+  RATE_LIMITED: { status: 429, message: 'Too many chat tokens were requested. Try again shortly.' },
   CONFIG_INVALID: { status: 500, message: 'The token service is misconfigured.' },
   INTERNAL_ERROR: { status: 500, message: 'The token service failed unexpectedly.' },
+  SESSION_UNAVAILABLE: {
+    status: 503,
+    message: 'The session cannot be checked right now. Try again shortly.',
+  },
+  TURNSTILE_UNAVAILABLE: {
+    status: 503,
+    message: 'The challenge cannot be checked right now. Try again shortly.',
+  },
   SESSION_KEYS_UNAVAILABLE: {
     status: 503,
     message: 'The keys that verify sessions cannot be fetched right now. Try again shortly.',

@@ -33,3 +33,21 @@ export async function importWorkerModule<T>(entry: string): Promise<T> {
     rmSync(outfile, { force: true })
   }
 }
+
+/**
+ * What the tools use of `src/config`, declared here: typing the Worker's module graph itself
+ * would pull in the Workers runtime's types, which a Node program does not have.
+ */
+export interface ConfigValidator {
+  checkVars(vars: Record<string, unknown>): Promise<{ problems: ConfigProblem[]; neededSecrets: string[] }>
+  readConfig(env: Record<string, unknown>): Promise<unknown>
+}
+
+export interface ConfigProblem {
+  key: string
+  problem: string
+}
+
+export function importConfigValidator(): Promise<ConfigValidator> {
+  return importWorkerModule<ConfigValidator>('src/config/index.ts')
+}

@@ -11,9 +11,11 @@ import { type MappingRule, parseMapping } from '../mapping'
 import { type OriginPolicy, parseOriginPolicy } from '../origins'
 import type { SessionConfig } from '../session/verify'
 import type { WidgetTokenConfig } from '../token'
+import { type AnonymousConfig, readAnonymousConfig, readRateLimitBinding } from './guards'
 import { ConfigProblems } from './problems'
 import { readSessionConfig, sessionKeyKind } from './session'
 import { checkSettingNames, isSecretSetting, type SettingName } from './settings'
+import { readSourceConfig, type SessionSourceConfig, sourceNeedsSessionSecret } from './sources'
 import { optionalString, stringList } from './values'
 import { readWidgetConfig } from './widget'
 
@@ -29,7 +31,14 @@ export interface Env {
 export interface Config {
   tokenPath: string
   widget: WidgetTokenConfig
-  session: SessionConfig
+  /** The name of the session cookie, whatever the source. */
+  cookieName: string
+  source: SessionSourceConfig
+  /** How JWT sessions are verified; present when the source is `jwt`. */
+  session?: SessionConfig
+  anonymous: AnonymousConfig
+  /** The `[[ratelimits]]` binding that limits tokens, when configured. */
+  rateLimitBinding?: string
   origins: OriginPolicy
   mapping: MappingRule[]
 }
@@ -84,21 +93,29 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
   }
   await readAll(vars, problems, false)
   const neededSecrets: SettingName[] = ['CONNECT_SECRET']
-  if (sessionKeyKind(vars) === 'secret') neededSecrets.push('SESSION_SECRET')
+  const jwtWithSecret = vars.SESSION_SOURCE === undefined || vars.SESSION_SOURCE === 'jwt'
+  if ((jwtWithSecret && sessionKeyKind(vars) === 'secret') || sourceNeedsSessionSecret(vars)) {
+    neededSecrets.push('SESSION_SECRET')
+  }
   return { problems: problems.found, neededSecrets }
 }
 
 async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean): Promise<Config | undefined> {
-  checkSettingNames(Object.keys(env), problems)
+  checkSettingNames(env, problems)
   const tokenPath = problems.read(() => readTokenPath(env))
   const widget = await readWidgetConfig(env, problems, secretsGiven)
-  const session = await readSessionConfig(env, problems, secretsGiven)
+  const cookieName = problems.read(() => optionalString('SESSION_COOKIE', env.SESSION_COOKIE) ?? 'session')
+  const source = await readSourceConfig(env, problems, secretsGiven)
+  const session = source?.kind === 'jwt' ? await readSessionConfig(env, problems, secretsGiven) : undefined
+  const anonymous = readAnonymousConfig(env, problems, secretsGiven)
+  const rateLimitBinding = problems.read(() => readRateLimitBinding(env, secretsGiven))
   const origins = problems.read(() =>
     parseOriginPolicy('ALLOWED_ORIGINS', stringList('ALLOWED_ORIGINS', env.ALLOWED_ORIGINS)),
   )
   const mapping = problems.read(() => parseMapping('CONTACT_MAPPING', env.CONTACT_MAPPING))
-  if (!tokenPath || !widget || !session || !origins || !mapping) return undefined
-  return { tokenPath, widget, session, origins, mapping }
+  if (!tokenPath || !widget || !cookieName || !source || !anonymous || !origins || !mapping) return undefined
+  if (source.kind === 'jwt' && !session) return undefined
+  return { tokenPath, widget, cookieName, source, session, anonymous, rateLimitBinding, origins, mapping }
 }
 
 function readTokenPath(env: Env): string {

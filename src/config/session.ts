@@ -40,7 +40,6 @@ export async function readSessionConfig(
   const algorithms = problems.read(() => readAlgorithms(env, sessionKeyKind(env)))
   const audience = problems.read(() => readAudience(env))
   const settings = problems.read(() => ({
-    cookieName: optionalString('SESSION_COOKIE', env.SESSION_COOKIE) ?? 'session',
     issuer: optionalString('SESSION_ISSUER', env.SESSION_ISSUER),
     clockToleranceSeconds: integerInRange('SESSION_CLOCK_TOLERANCE_SECONDS', env.SESSION_CLOCK_TOLERANCE_SECONDS, {
       min: 0,

@@ -11,6 +11,14 @@ export const SETTINGS = {
   TOKEN_TTL_SECONDS: 'var',
   ALLOWED_ORIGINS: 'var',
   SESSION_COOKIE: 'var',
+  SESSION_SOURCE: 'var',
+  SESSION_INTROSPECTION_URL: 'var',
+  SESSION_INTROSPECTION_TIMEOUT_MS: 'var',
+  SESSION_INTROSPECTION_CACHE_SECONDS: 'var',
+  SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS: 'var',
+  SESSION_COOKIE_SIGNATURE: 'var',
+  SESSION_KV_BINDING: 'var',
+  SESSION_KV_PREFIX: 'var',
   SESSION_ALGORITHMS: 'var',
   SESSION_PUBLIC_KEY: 'var',
   SESSION_JWKS_URL: 'var',
@@ -20,8 +28,13 @@ export const SETTINGS = {
   SESSION_CLOCK_TOLERANCE_SECONDS: 'var',
   SESSION_MAX_AGE_SECONDS: 'var',
   CONTACT_MAPPING: 'var',
+  ANONYMOUS_POLICY: 'var',
+  ANONYMOUS_MAPPING: 'var',
+  RATE_LIMIT_BINDING: 'var',
+  TURNSTILE_VERIFY_URL: 'var',
   CONNECT_SECRET: 'secret',
   SESSION_SECRET: 'secret',
+  TURNSTILE_SECRET: 'secret',
 } as const satisfies Record<string, 'var' | 'secret'>
 
 export type SettingName = keyof typeof SETTINGS
@@ -30,16 +43,31 @@ export type SettingName = keyof typeof SETTINGS
  * The Worker's own namespace: an unknown name starting with one of these is a mistake. Other
  * names (the site's own vars, KV or rate-limit bindings) are none of this Worker's business.
  */
-const OWN_PREFIXES = ['WIDGET', 'TOKEN_', 'ALLOWED_ORIGIN', 'SESSION_', 'CONTACT_', 'CONNECT_'] as const
+const OWN_PREFIXES = [
+  'WIDGET',
+  'TOKEN_',
+  'ALLOWED_ORIGIN',
+  'SESSION_',
+  'CONTACT_',
+  'CONNECT_',
+  'ANONYMOUS_',
+  'RATE_LIMIT_',
+  'TURNSTILE_',
+] as const
 
 export function isSecretSetting(name: string): boolean {
   return (SETTINGS as Record<string, string>)[name] === 'secret'
 }
 
-/** Records every name in the Worker's namespace that it does not read, with the closest known name. */
-export function checkSettingNames(names: Iterable<string>, problems: ConfigProblems): void {
-  for (const name of names) {
-    if (Object.hasOwn(SETTINGS, name) || !OWN_PREFIXES.some((prefix) => name.startsWith(prefix))) continue
+/**
+ * Records every name in the Worker's namespace that it does not read, with the closest known
+ * name. Bindings the configuration names (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`) are its own.
+ */
+export function checkSettingNames(env: Record<string, unknown>, problems: ConfigProblems): void {
+  const bindings = new Set([env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING])
+  for (const name of Object.keys(env)) {
+    if (Object.hasOwn(SETTINGS, name) || bindings.has(name)) continue
+    if (!OWN_PREFIXES.some((prefix) => name.startsWith(prefix))) continue
     problems.add(name, `is not a setting of this Worker; did you mean ${closestSetting(name)}?`)
   }
 }

@@ -56,18 +56,22 @@ export function mountDemoPage(app: App, config: Config): void {
 }
 
 function summary(config: Config, env: Record<string, unknown>): Record<string, string> {
-  const { session, widget } = config
-  const source = session.keySource
+  const { session, widget, source } = config
+  const keys = session?.keySource
   return {
     'widget id': widget.widgetId,
     'token path': config.tokenPath,
     'token lifetime': `${widget.ttlSeconds} s`,
-    'session cookie': session.cookieName,
-    'session keys':
-      source.kind === 'jwks' ? source.url.href : source.kind === 'secret' ? 'SESSION_SECRET' : 'SESSION_PUBLIC_KEY',
-    algorithms: session.algorithms.join(', '),
-    issuer: session.issuer ?? '(not checked)',
-    audience: session.audience?.join(', ') ?? '(not checked)',
+    'session cookie': config.cookieName,
+    'session source': source.kind === 'introspection' ? source.url.href : source.kind,
+    ...(keys && {
+      'session keys':
+        keys.kind === 'jwks' ? keys.url.href : keys.kind === 'secret' ? 'SESSION_SECRET' : 'SESSION_PUBLIC_KEY',
+      algorithms: session.algorithms.join(', '),
+      issuer: session.issuer ?? '(not checked)',
+      audience: session.audience?.join(', ') ?? '(not checked)',
+    }),
+    guests: config.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
     'allowed origins': JSON.stringify(env.ALLOWED_ORIGINS ?? []),
     'mapped fields': config.mapping.map((rule) => rule.to).join(', '),
   }

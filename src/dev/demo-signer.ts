@@ -19,8 +19,10 @@ export interface DemoSigner {
   sign(jwt: SignJWT): Promise<string>
 }
 
-export async function createDemoSigner(config: Config): Promise<{ signer: DemoSigner; config: Config }> {
+/** Without JWT sessions (an opaque cookie the site checks) there is nothing to sign: no signer. */
+export async function createDemoSigner(config: Config): Promise<{ signer?: DemoSigner; config: Config }> {
   const { session } = config
+  if (!session) return { config }
   const algorithm = session.algorithms[0]
   if (session.keySource.kind === 'secret') {
     const secret = new TextEncoder().encode(session.keySource.secret)

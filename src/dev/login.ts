@@ -29,19 +29,19 @@ const RESERVED_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti'])
 const DEMO_SESSION_SECONDS = 3600
 
 export function mountDevLogin(app: App, config: Config, signer: DemoSigner): void {
-  const { session } = config
+  const { session, cookieName } = config
   const signIn = async (c: Context, claims: Record<string, unknown>) => {
     let jwt = new SignJWT(claims).setIssuedAt().setExpirationTime(`${DEMO_SESSION_SECONDS}s`)
-    if (session.issuer) jwt = jwt.setIssuer(session.issuer)
-    if (session.audience) jwt = jwt.setAudience(session.audience)
-    setCookie(c, session.cookieName, await signer.sign(jwt), {
-      ...cookieScope(session.cookieName),
+    if (session?.issuer) jwt = jwt.setIssuer(session.issuer)
+    if (session?.audience) jwt = jwt.setAudience(session.audience)
+    setCookie(c, cookieName, await signer.sign(jwt), {
+      ...cookieScope(cookieName),
       httpOnly: true,
       sameSite: 'Lax',
       maxAge: DEMO_SESSION_SECONDS,
     })
     c.header('Cache-Control', 'no-store')
-    return c.json({ session: 'issued', cookie: session.cookieName, claims, next: config.tokenPath })
+    return c.json({ session: 'issued', cookie: cookieName, claims, next: config.tokenPath })
   }
 
   app.get('/dev/login', (c) => signIn(c, claimsFromQuery(c.req.queries())))
@@ -51,9 +51,9 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     return signIn(c, withoutReserved(body))
   })
   app.on(['GET', 'POST'], '/dev/logout', (c) => {
-    deleteCookie(c, session.cookieName, cookieScope(session.cookieName))
+    deleteCookie(c, cookieName, cookieScope(cookieName))
     c.header('Cache-Control', 'no-store')
-    return c.json({ session: 'ended', cookie: session.cookieName })
+    return c.json({ session: 'ended', cookie: cookieName })
   })
   if (signer.jwks) {
     const jwks = signer.jwks

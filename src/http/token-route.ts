@@ -1,11 +1,10 @@
 /**
- * @module `GET /token`: session cookie → contact fields → `{ "data": "<widget token>" }`.
+ * @module `GET /token`: who the visitor is → contact fields → `{ "data": "<widget token>" }`.
  */
 import type { Context } from 'hono'
-import { mapSessionToContact } from '../attributes'
 import type { Config } from '../config'
-import { cookieValues } from '../session/cookies'
-import { verifySession } from '../session/verify'
+import { admit } from '../guards/admission'
+import { createSessionSource } from '../session/source'
 import { issueWidgetToken } from '../token'
 import { NO_STORE } from './error-response'
 
@@ -13,9 +12,10 @@ import { NO_STORE } from './error-response'
 export const DROPPED_FIELDS_HEADER = 'X-Connect-Dropped-Attributes'
 
 export function tokenHandler(config: Config) {
+  const source = createSessionSource(config)
   return async function issueToken(c: Context): Promise<Response> {
-    const claims = await verifySession(cookieValues(c.req.header('Cookie'), config.session.cookieName), config.session)
-    const { fields, skipped } = mapSessionToContact(claims, config.mapping)
+    const identity = await source.identify(c.req.raw, c.env)
+    const { fields, skipped } = await admit(identity, c.req.raw, c.env, config)
     const { token, dropped } = await issueWidgetToken(fields, config.widget, Math.floor(Date.now() / 1000))
     if (dropped.length > 0) c.header(DROPPED_FIELDS_HEADER, dropped.join(', '))
     if (skipped.length > 0 || dropped.length > 0) {

@@ -3,13 +3,12 @@
  * and returns its claims, or throws a coded error that says why not.
  */
 import { base64url, errors, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose'
-import { MAX_NUMERIC_DATE, MAX_SESSION_COOKIE_LENGTH, MAX_SESSION_COOKIES } from '../constants'
+import { MAX_NUMERIC_DATE, MAX_SESSION_COOKIE_LENGTH } from '../constants'
 import { TokenServiceError } from '../errors'
 import { parseExactly } from './exact-json'
 import type { SessionKeySource } from './keys'
 
 export interface SessionConfig {
-  cookieName: string
   /** Pinned by configuration; the token's own `alg` is only ever checked against this list. */
   algorithms: string[]
   issuer?: string
@@ -24,29 +23,8 @@ export interface SessionConfig {
 /** Session claims, numbers kept exactly as written (see `exact-json.ts`). */
 export type SessionClaims = Record<string, unknown>
 
-/**
- * Verifies every copy of the session cookie that was sent. One valid copy is the visitor;
- * valid copies for different subjects are refused, since one of them was planted.
- */
-export async function verifySession(cookies: readonly string[], config: SessionConfig): Promise<SessionClaims> {
-  if (cookies.length === 0) throw new TokenServiceError('SESSION_MISSING')
-  if (cookies.length === 1) return verifyOne(cookies[0], config)
-  if (cookies.length > MAX_SESSION_COOKIES) {
-    throw new TokenServiceError('SESSION_INVALID', 'too_many_session_cookies', { log: { cookies: cookies.length } })
-  }
-  const results = await Promise.allSettled(cookies.map((cookie) => verifyOne(cookie, config)))
-  const valid = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
-  if (valid.length === 0) throw (results[0] as PromiseRejectedResult).reason
-  const subjects = new Set(valid.map((claims) => JSON.stringify(claims.sub ?? null)))
-  if (subjects.size > 1) {
-    throw new TokenServiceError('SESSION_AMBIGUOUS', 'session_cookies_for_different_subjects', {
-      log: { cookies: cookies.length, valid: valid.length },
-    })
-  }
-  return valid[0]
-}
-
-async function verifyOne(cookie: string, config: SessionConfig): Promise<SessionClaims> {
+/** Verifies one session cookie: its claims (numbers exactly as written), or a coded error. */
+export async function verifySessionCookie(cookie: string, config: SessionConfig): Promise<SessionClaims> {
   if (cookie.length > MAX_SESSION_COOKIE_LENGTH) {
     throw new TokenServiceError('SESSION_INVALID', 'cookie_too_large')
   }

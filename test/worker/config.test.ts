@@ -29,9 +29,9 @@ describe('The demo configuration in wrangler.toml', () => {
     const config = await readConfig(demoEnv)
     expect(config.tokenPath).toBe('/token')
     expect(config.widget.ttlSeconds).toBe(300)
-    expect(config.session.cookieName).toBe('session')
-    expect(config.session.algorithms).toEqual(['HS256'])
-    expect(config.session.clockToleranceSeconds).toBe(30)
+    expect(config.cookieName).toBe('session')
+    expect(config.session?.algorithms).toEqual(['HS256'])
+    expect(config.session?.clockToleranceSeconds).toBe(30)
     expect(config.mapping.map((rule) => rule.to)).toEqual([
       'attributes.memberId',
       'attributes.name',
@@ -50,8 +50,8 @@ describe('The demo configuration in wrangler.toml', () => {
     })
     expect(config.tokenPath).toBe('/token')
     expect(config.widget.ttlSeconds).toBe(300)
-    expect(config.session.cookieName).toBe('session')
-    expect(config.session.issuer).toBeUndefined()
+    expect(config.cookieName).toBe('session')
+    expect(config.session?.issuer).toBeUndefined()
     expect(config.mapping).toEqual([])
   })
 
@@ -64,7 +64,7 @@ describe('The demo configuration in wrangler.toml', () => {
       CONTACT_MAPPING: '[{"to":"attributes.id","claim":"sub","required":true}]',
     })
     expect(config.widget.ttlSeconds).toBe(120)
-    expect(config.session.algorithms).toEqual(['HS256', 'HS512'])
+    expect(config.session?.algorithms).toEqual(['HS256', 'HS512'])
     expect(config.origins.allows('https://a.example.com')).toBe(true)
     expect(config.mapping[0].to).toBe('attributes.id')
   })

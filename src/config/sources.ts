@@ -1,0 +1,119 @@
+/**
+ * @module Vars and secrets → where sessions come from (`SESSION_SOURCE`): a JWT cookie
+ * verified here, the site's "who is this?" URL, or a Workers KV namespace.
+ */
+import { ConfigError } from '../errors'
+import type { IntrospectionConfig } from '../session/introspection'
+import type { KvSessionConfig } from '../session/kv'
+import { importCookieSigningKey } from '../session/signed-cookie'
+import type { ConfigProblems } from './problems'
+import { integerInRange, isLoopbackHost, optionalString, requiredString } from './values'
+
+export type SessionSourceConfig = { kind: 'jwt' } | IntrospectionConfig | KvSessionConfig
+
+const SOURCES = ['jwt', 'introspection', 'kv'] as const
+
+/** Settings that only a JWT cookie uses: set with another source, they would be ignored. */
+export const JWT_ONLY_SETTINGS = [
+  'SESSION_ALGORITHMS',
+  'SESSION_PUBLIC_KEY',
+  'SESSION_JWKS_URL',
+  'SESSION_JWKS_MAX_STALE_SECONDS',
+  'SESSION_ISSUER',
+  'SESSION_AUDIENCE',
+  'SESSION_CLOCK_TOLERANCE_SECONDS',
+  'SESSION_MAX_AGE_SECONDS',
+]
+
+export function sourceKind(env: Record<string, unknown>): SessionSourceConfig['kind'] {
+  const kind = optionalString('SESSION_SOURCE', env.SESSION_SOURCE) ?? 'jwt'
+  if (!(SOURCES as readonly string[]).includes(kind)) {
+    throw new ConfigError('SESSION_SOURCE', `must be one of ${SOURCES.join(', ')}, got "${kind}"`)
+  }
+  return kind as SessionSourceConfig['kind']
+}
+
+/** The source's own settings; the JWT source's are read by `session.ts`. */
+export async function readSourceConfig(
+  env: Record<string, unknown>,
+  problems: ConfigProblems,
+  secretsGiven: boolean,
+): Promise<SessionSourceConfig | undefined> {
+  const kind = problems.read(() => sourceKind(env))
+  if (kind === undefined) return undefined
+  if (kind === 'jwt') return { kind }
+  for (const name of JWT_ONLY_SETTINGS) {
+    if (env[name] !== undefined)
+      problems.add(name, `applies only to SESSION_SOURCE = "jwt" (this one is "${kind}"): remove it`)
+  }
+  const signedCookieKey = secretsGiven ? await problems.readAsync(() => readSigningKey(env)) : undefined
+  if (kind === 'kv') {
+    return problems.read(() => ({
+      kind,
+      binding: readKvBinding(env, secretsGiven),
+      prefix: optionalString('SESSION_KV_PREFIX', env.SESSION_KV_PREFIX) ?? '',
+      signedCookieKey,
+    }))
+  }
+  return problems.read(() => ({
+    kind,
+    url: readIntrospectionUrl(env),
+    timeoutMs: integerInRange('SESSION_INTROSPECTION_TIMEOUT_MS', env.SESSION_INTROSPECTION_TIMEOUT_MS, {
+      min: 100,
+      max: 10_000,
+      fallback: 1_500,
+    }),
+    cacheSeconds: integerInRange('SESSION_INTROSPECTION_CACHE_SECONDS', env.SESSION_INTROSPECTION_CACHE_SECONDS, {
+      min: 0,
+      max: 3_600,
+      fallback: 60,
+    }),
+    negativeCacheSeconds: integerInRange(
+      'SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS',
+      env.SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS,
+      { min: 0, max: 300, fallback: 10 },
+    ),
+    signedCookieKey,
+  }))
+}
+
+/** Whether the source needs `SESSION_SECRET`: a JWT signed with it, or a signed cookie to check. */
+export function sourceNeedsSessionSecret(env: Record<string, unknown>): boolean {
+  return env.SESSION_COOKIE_SIGNATURE !== undefined
+}
+
+async function readSigningKey(env: Record<string, unknown>): Promise<CryptoKey | undefined> {
+  const scheme = optionalString('SESSION_COOKIE_SIGNATURE', env.SESSION_COOKIE_SIGNATURE)
+  if (scheme === undefined) return undefined
+  if (scheme !== 'express-session') {
+    throw new ConfigError('SESSION_COOKIE_SIGNATURE', 'the only supported value is "express-session"')
+  }
+  const secret = requiredString('SESSION_SECRET', env.SESSION_SECRET)
+  return importCookieSigningKey(secret)
+}
+
+/** The cookie goes to this URL: https only, plain http only on loopback for development. */
+function readIntrospectionUrl(env: Record<string, unknown>): URL {
+  const text = requiredString('SESSION_INTROSPECTION_URL', env.SESSION_INTROSPECTION_URL)
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname))
+  if (!url || !secure) {
+    throw new ConfigError(
+      'SESSION_INTROSPECTION_URL',
+      'must be an https:// URL (plain http only for localhost or 127.0.0.1)',
+    )
+  }
+  return url
+}
+
+function readKvBinding(env: Record<string, unknown>, bindingsGiven: boolean): string {
+  const binding = requiredString('SESSION_KV_BINDING', env.SESSION_KV_BINDING)
+  const namespace = env[binding] as { get?: unknown } | undefined
+  if (bindingsGiven && typeof namespace?.get !== 'function') {
+    throw new ConfigError(
+      'SESSION_KV_BINDING',
+      `no KV namespace is bound as "${binding}" (kv_namespaces in wrangler.toml)`,
+    )
+  }
+  return binding
+}

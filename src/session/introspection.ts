@@ -1,0 +1,138 @@
+/**
+ * @module Opaque session cookies (express-session, Django, Rails, Laravel, Auth.js database
+ * sessions): the site's own "who is this?" URL answers, and its JSON is mapped like claims.
+ *
+ * Only the configured cookie is forwarded, only to the configured URL. 2xx JSON object: a
+ * visitor; 401/403: nobody signed in; anything else (another status, a redirect, a timeout,
+ * not JSON, too large): `503 SESSION_UNAVAILABLE`, never a token. Answers are cached at the
+ * edge (`caches.default`) under a SHA-256 of the URL and cookie, never the cookie itself, and
+ * concurrent misses for one cookie in an isolate make one call.
+ */
+import { TokenServiceError } from '../errors'
+import { parseExactly } from './exact-json'
+import { isSignedCookieValid } from './signed-cookie'
+import type { Identity } from './source'
+
+export interface IntrospectionConfig {
+  kind: 'introspection'
+  url: URL
+  timeoutMs: number
+  /** How long a "signed in" answer is reused at the edge; 0: never. */
+  cacheSeconds: number
+  /** How long a "not signed in" answer is reused. */
+  negativeCacheSeconds: number
+  /** When set, express-session's `s:<id>.<signature>` is checked before calling out. */
+  signedCookieKey?: CryptoKey
+}
+
+/** The largest answer read from the site: a "who is this?" answer is a few hundred bytes. */
+const MAX_ANSWER_BYTES = 65_536
+
+/** A synthetic host for cache keys: never fetched, it only names entries. */
+const CACHE_KEY_BASE = 'https://introspection.connect-widget-token.invalid/'
+
+const SIGNED_OUT: Identity = { kind: 'anonymous', why: 'site_says_signed_out' }
+
+export function introspectionSource(cookieName: string, config: IntrospectionConfig) {
+  const pending = new Map<string, Promise<Identity>>()
+  return async function introspect(cookie: string): Promise<Identity> {
+    if (config.signedCookieKey && !(await isSignedCookieValid(cookie, config.signedCookieKey))) {
+      throw new TokenServiceError('SESSION_INVALID', 'bad_cookie_signature')
+    }
+    const cacheKey = await cacheKeyFor(config.url, `${cookieName}=${cookie}`)
+    const cached = await readCache(cacheKey)
+    if (cached) return cached
+    let call = pending.get(cacheKey)
+    if (!call) {
+      call = askSite(config, cookieName, cookie).finally(() => pending.delete(cacheKey))
+      pending.set(cacheKey, call)
+      const identity = await call
+      await writeCache(cacheKey, identity, config)
+      return identity
+    }
+    return call
+  }
+}
+
+async function askSite(config: IntrospectionConfig, cookieName: string, cookie: string): Promise<Identity> {
+  let response: Response
+  try {
+    response = await fetch(config.url, {
+      headers: { Cookie: `${cookieName}=${cookie}`, Accept: 'application/json' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(config.timeoutMs),
+    })
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+    throw unavailable(timedOut ? `timeout_after_${config.timeoutMs}ms` : `network_error: ${(error as Error).name}`)
+  }
+  if (response.status === 401 || response.status === 403) {
+    await response.body?.cancel()
+    return SIGNED_OUT
+  }
+  if (response.status < 200 || response.status > 299) {
+    await response.body?.cancel()
+    throw unavailable(`http_${response.status}`)
+  }
+  const text = await readLimited(response)
+  let claims: unknown
+  try {
+    claims = parseExactly(text)
+  } catch {
+    throw unavailable('not_json')
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw unavailable('not_a_json_object')
+  return { kind: 'visitor', claims: claims as Record<string, unknown> }
+}
+
+async function readLimited(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('Content-Length') ?? 0)
+  if (declared > MAX_ANSWER_BYTES) {
+    await response.body?.cancel()
+    throw unavailable('answer_too_large')
+  }
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel()
+      throw unavailable('answer_too_large')
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
+}
+
+function unavailable(reason: string): TokenServiceError {
+  return new TokenServiceError('SESSION_UNAVAILABLE', `introspection: ${reason}`, { retryAfterSeconds: 5 })
+}
+
+async function cacheKeyFor(url: URL, cookie: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${url.href}\n${cookie}`))
+  return CACHE_KEY_BASE + [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+async function readCache(key: string): Promise<Identity | undefined> {
+  const hit = await caches.default.match(key)
+  return hit ? (parseExactly(await hit.text()) as Identity) : undefined
+}
+
+/** Our own response with only the identity: the site's headers (`Set-Cookie` above all) are never stored. */
+async function writeCache(key: string, identity: Identity, config: IntrospectionConfig): Promise<void> {
+  const seconds = identity.kind === 'visitor' ? config.cacheSeconds : config.negativeCacheSeconds
+  if (seconds <= 0) return
+  const entry = new Response(JSON.stringify(identity), {
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${seconds}` },
+  })
+  await caches.default.put(key, entry)
+}
