@@ -14,13 +14,16 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: { CONNECT_SECRET: TEST_CONNECT_SECRET, SESSION_SECRET: TEST_SESSION_SECRET },
+              // Bindings that only the tests which name them use (SESSION_KV_BINDING, RATE_LIMIT_BINDING).
+              kvNamespaces: ['TEST_SESSIONS'],
+              ratelimits: { TEST_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
             },
           }),
         ],
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
-          globalSetup: ['test/support/jwks-server.ts'],
+          globalSetup: ['test/support/jwks-server.ts', 'test/support/site-server.ts'],
           setupFiles: ['test/support/log-leak-guard.ts'],
         },
       },

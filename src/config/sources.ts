@@ -25,6 +25,14 @@ export const JWT_ONLY_SETTINGS = [
   'SESSION_MAX_AGE_SECONDS',
 ]
 
+const INTROSPECTION_SETTINGS = [
+  'SESSION_INTROSPECTION_URL',
+  'SESSION_INTROSPECTION_TIMEOUT_MS',
+  'SESSION_INTROSPECTION_CACHE_SECONDS',
+  'SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS',
+]
+const KV_SETTINGS = ['SESSION_KV_BINDING', 'SESSION_KV_PREFIX']
+
 export function sourceKind(env: Record<string, unknown>): SessionSourceConfig['kind'] {
   const kind = optionalString('SESSION_SOURCE', env.SESSION_SOURCE) ?? 'jwt'
   if (!(SOURCES as readonly string[]).includes(kind)) {
@@ -41,10 +49,20 @@ export async function readSourceConfig(
 ): Promise<SessionSourceConfig | undefined> {
   const kind = problems.read(() => sourceKind(env))
   if (kind === undefined) return undefined
-  if (kind === 'jwt') return { kind }
+  if (kind === 'jwt') {
+    for (const name of [...INTROSPECTION_SETTINGS, ...KV_SETTINGS, 'SESSION_COOKIE_SIGNATURE']) {
+      if (env[name] !== undefined)
+        problems.add(name, 'does not apply to SESSION_SOURCE = "jwt": set SESSION_SOURCE, or remove it')
+    }
+    return { kind }
+  }
   for (const name of JWT_ONLY_SETTINGS) {
     if (env[name] !== undefined)
       problems.add(name, `applies only to SESSION_SOURCE = "jwt" (this one is "${kind}"): remove it`)
+  }
+  const others = kind === 'kv' ? INTROSPECTION_SETTINGS : KV_SETTINGS
+  for (const name of others) {
+    if (env[name] !== undefined) problems.add(name, `does not apply to SESSION_SOURCE = "${kind}": remove it`)
   }
   const signedCookieKey = secretsGiven ? await problems.readAsync(() => readSigningKey(env)) : undefined
   if (kind === 'kv') {

@@ -19,7 +19,7 @@ const TIMEOUT_MS = 3_000
 export async function requireTurnstile(request: Request, config: TurnstileConfig): Promise<void> {
   const response = request.headers.get(TURNSTILE_HEADER)
   if (!response) throw new TokenServiceError('TURNSTILE_FAILED', 'turnstile_response_missing')
-  const form = new FormData()
+  const form = new URLSearchParams()
   form.set('secret', config.secret)
   form.set('response', response.slice(0, 2048))
   const ip = request.headers.get('CF-Connecting-IP')

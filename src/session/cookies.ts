@@ -6,8 +6,11 @@
  * the first would let that subdomain decide who the visitor is, so every copy is returned.
  */
 
-/** Every non-empty value of cookie `name`, in the order sent; percent-decoded where it can be. */
-export function cookieValues(header: string | undefined, name: string): string[] {
+/**
+ * Every non-empty value of cookie `name`, in the order sent; percent-decoded where it can be,
+ * unless `raw` (a cookie forwarded to the site goes exactly as the browser sent it).
+ */
+export function cookieValues(header: string | undefined, name: string, { raw = false } = {}): string[] {
   if (!header) return []
   const values: string[] = []
   for (const pair of header.split(';')) {
@@ -15,12 +18,12 @@ export function cookieValues(header: string | undefined, name: string): string[]
     if (equals === -1 || pair.slice(0, equals).trim() !== name) continue
     let value = pair.slice(equals + 1).trim()
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
-    if (value !== '') values.push(percentDecoded(value))
+    if (value !== '') values.push(raw ? value : percentDecoded(value))
   }
   return values
 }
 
-function percentDecoded(value: string): string {
+export function percentDecoded(value: string): string {
   if (!value.includes('%')) return value
   try {
     return decodeURIComponent(value)

@@ -9,6 +9,7 @@
  * concurrent misses for one cookie in an isolate make one call.
  */
 import { TokenServiceError } from '../errors'
+import { percentDecoded } from './cookies'
 import { parseExactly } from './exact-json'
 import { isSignedCookieValid } from './signed-cookie'
 import type { Identity } from './source'
@@ -36,7 +37,8 @@ const SIGNED_OUT: Identity = { kind: 'anonymous', why: 'site_says_signed_out' }
 export function introspectionSource(cookieName: string, config: IntrospectionConfig) {
   const pending = new Map<string, Promise<Identity>>()
   return async function introspect(cookie: string): Promise<Identity> {
-    if (config.signedCookieKey && !(await isSignedCookieValid(cookie, config.signedCookieKey))) {
+    // `cookie` is as the browser sent it (forwarded unchanged); its signature covers the decoded value.
+    if (config.signedCookieKey && !(await isSignedCookieValid(percentDecoded(cookie), config.signedCookieKey))) {
       throw new TokenServiceError('SESSION_INVALID', 'bad_cookie_signature')
     }
     const cacheKey = await cacheKeyFor(config.url, `${cookieName}=${cookie}`)
@@ -117,7 +119,7 @@ function unavailable(reason: string): TokenServiceError {
   return new TokenServiceError('SESSION_UNAVAILABLE', `introspection: ${reason}`, { retryAfterSeconds: 5 })
 }
 
-async function cacheKeyFor(url: URL, cookie: string): Promise<string> {
+export async function cacheKeyFor(url: URL, cookie: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${url.href}\n${cookie}`))
   return CACHE_KEY_BASE + [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }

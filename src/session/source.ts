@@ -31,7 +31,7 @@ export function createSessionSource(config: Config): SessionSource {
       }))
     }
     case 'introspection':
-      return eachCopy(config.cookieName, introspectionSource(config.cookieName, source))
+      return eachCopy(config.cookieName, introspectionSource(config.cookieName, source), { raw: true })
     case 'kv':
       return eachCopy(config.cookieName, kvSessionSource(source))
   }
@@ -45,10 +45,11 @@ export function createSessionSource(config: Config): SessionSource {
 function eachCopy(
   cookieName: string,
   identifyOne: (cookie: string, env: Record<string, unknown>) => Promise<Identity>,
+  options: { raw?: boolean } = {},
 ): SessionSource {
   return {
     async identify(request, env) {
-      const cookies = cookieValues(request.headers.get('Cookie') ?? undefined, cookieName)
+      const cookies = cookieValues(request.headers.get('Cookie') ?? undefined, cookieName, options)
       if (cookies.length === 0) return { kind: 'anonymous', why: 'no_session_cookie' }
       if (cookies.length > MAX_SESSION_COOKIES) {
         throw new TokenServiceError('SESSION_INVALID', 'too_many_session_cookies', { log: { cookies: cookies.length } })

@@ -4,6 +4,8 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
+    /** The Express site of test/support/site-server.ts. */
+    siteBase: string
     /** The server's origin: `${jwksBase}/sets/NAME/…` are the switchable key sets. */
     jwksBase: string
     /** The key the `rotated` key set adds (kid `rotated-rs256`). */
