@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { TokenServiceError } from '../errors'
+import { TURNSTILE_HEADER } from '../guards/turnstile'
 import type { OriginPolicy } from '../origins'
 import { DROPPED_FIELDS_HEADER } from './token-route'
 
@@ -17,7 +18,8 @@ export function originGuard(policy: OriginPolicy): MiddlewareHandler {
     origin: (origin) => origin,
     credentials: true,
     allowMethods: ['GET', 'OPTIONS'],
-    allowHeaders: ['Accept', 'Content-Type'],
+    // Guests send a Turnstile response in a header of its own.
+    allowHeaders: ['Accept', 'Content-Type', TURNSTILE_HEADER],
     // The page may read which attributes were left out to fit the widget's size limit.
     exposeHeaders: [DROPPED_FIELDS_HEADER],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,

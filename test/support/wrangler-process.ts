@@ -2,6 +2,7 @@
  * @module Runs the real `wrangler` CLI from the project, as a user would, for the interop tests.
  */
 import { execFile, spawn } from 'node:child_process'
+import { resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { freePort, stopProcess, waitUntilServing } from './local-servers.ts'
 
@@ -20,7 +21,10 @@ export interface DevServer {
  * `wrangler dev src/dev.ts` on a free loopback port, with the committed demo secrets;
  * `vars` override wrangler.toml's through `--var` (lists as JSON text).
  */
-export async function startWranglerDev(vars: Record<string, string> = {}): Promise<DevServer> {
+export async function startWranglerDev(
+  vars: Record<string, string> = {},
+  { configPath }: { configPath?: string } = {},
+): Promise<DevServer> {
   const port = await freePort()
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])
   const child = spawn(
@@ -28,7 +32,7 @@ export async function startWranglerDev(vars: Record<string, string> = {}): Promi
     [
       ...WRANGLER,
       'dev',
-      'src/dev.ts',
+      ...(configPath ? ['--config', configPath] : ['src/dev.ts']),
       '--ip',
       '127.0.0.1',
       '--port',
@@ -36,7 +40,7 @@ export async function startWranglerDev(vars: Record<string, string> = {}): Promi
       '--inspector-port',
       String(await freePort()),
       '--env-file',
-      '.dev.vars.example',
+      resolve('.dev.vars.example'),
       '--show-interactive-dev-session=false',
       ...varArgs,
     ],

@@ -56,6 +56,7 @@ describe('Cross-origin requests from the allowlist', () => {
     expect(response.headers.get('Access-Control-Allow-Credentials')).toBe('true')
     expect(response.headers.get('Access-Control-Allow-Methods')).toBe('GET,OPTIONS')
     expect(response.headers.get('Access-Control-Max-Age')).toBe('600')
+    expect(response.headers.get('Access-Control-Allow-Headers')).toBe('Accept,Content-Type,CF-Turnstile-Response')
   })
 
   it('Should let the page read a refusal: CORS headers on a 401', async () => {
