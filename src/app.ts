@@ -8,6 +8,7 @@ import { asFailure, errorResponse } from './http/error-response'
 import { originGuard } from './http/origin-guard'
 import { logRequest, type RequestNotes, requestLog } from './http/request-log'
 import { tokenHandler } from './http/token-route'
+import { createSessionSource } from './session/source'
 
 export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
 
@@ -23,14 +24,22 @@ const ALLOW = 'GET, OPTIONS'
 
 export function createApp(config: Config, extend?: AppExtension['routes']): App {
   const app: App = new Hono()
-  app.use('*', requestLog(config.widget.widgetId))
-  app.use(config.tokenPath, originGuard(config.origins))
-  app.get(config.tokenPath, tokenHandler(config))
-  // Preflights from allowed origins are answered by the origin guard; this is the rest.
-  app.options(config.tokenPath, (c) => c.body(null, 204, { Allow: ALLOW }))
-  app.all(config.tokenPath, () => {
-    throw new TokenServiceError('METHOD_NOT_ALLOWED')
-  })
+  app.use('*', requestLog(config.widgets.length === 1 ? config.widgets[0].name : undefined))
+  const source = createSessionSource(config)
+  for (const widget of config.widgets) {
+    const path = widget.tokenPath
+    app.use(path, async function nameWidget(c, next) {
+      c.set('widget', widget.name)
+      await next()
+    })
+    app.use(path, originGuard(widget.origins))
+    app.get(path, tokenHandler(config, widget, source))
+    // Preflights from allowed origins are answered by the origin guard; this is the rest.
+    app.options(path, (c) => c.body(null, 204, { Allow: ALLOW }))
+    app.all(path, () => {
+      throw new TokenServiceError('METHOD_NOT_ALLOWED')
+    })
+  }
   extend?.(app, config)
   app.notFound((c) => {
     const failure = new TokenServiceError('NOT_FOUND')
@@ -58,7 +67,7 @@ export function createWorker(extension: AppExtension = {}): ExportedHandler<Env>
       } catch (error) {
         const keys = error instanceof InvalidConfigError ? error.keys : ['unknown']
         const failure = new TokenServiceError('CONFIG_INVALID', 'config_invalid', { log: { keys } })
-        logRequest(request, String(env.WIDGET_ID ?? ''), started, failure.status, { failure })
+        logRequest(request, started, failure.status, { failure })
         return errorResponse(failure)
       }
       let app = apps.get(config)

@@ -3,6 +3,7 @@
  * misspelt one: `SESSION_ISUER` would otherwise be ignored, and with it the issuer check.
  */
 import type { ConfigProblems } from './problems'
+import { widgetSecretNames } from './widgets'
 
 /** Every setting, with where its value belongs. A new setting is added here and to the README. */
 export const SETTINGS = {
@@ -28,6 +29,7 @@ export const SETTINGS = {
   SESSION_CLOCK_TOLERANCE_SECONDS: 'var',
   SESSION_MAX_AGE_SECONDS: 'var',
   CONTACT_MAPPING: 'var',
+  WIDGETS: 'var',
   ANONYMOUS_POLICY: 'var',
   ANONYMOUS_MAPPING: 'var',
   RATE_LIMIT_BINDING: 'var',
@@ -61,12 +63,13 @@ export function isSecretSetting(name: string): boolean {
 
 /**
  * Records every name in the Worker's namespace that it does not read, with the closest known
- * name. Bindings the configuration names (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`) are its own.
+ * name. Bindings and secrets the configuration names (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`,
+ * each widget's `SECRET`) are its own.
  */
 export function checkSettingNames(env: Record<string, unknown>, problems: ConfigProblems): void {
-  const bindings = new Set([env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING])
+  const bindings = new Set<unknown>([env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING, ...widgetSecretNames(env)])
   for (const name of Object.keys(env)) {
-    if (Object.hasOwn(SETTINGS, name) || bindings.has(name)) continue
+    if (env[name] === undefined || Object.hasOwn(SETTINGS, name) || bindings.has(name)) continue
     if (!OWN_PREFIXES.some((prefix) => name.startsWith(prefix))) continue
     problems.add(name, `is not a setting of this Worker; did you mean ${closestSetting(name)}?`)
   }

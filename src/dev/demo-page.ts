@@ -37,7 +37,7 @@ export function mountDemoPage(app: App, config: Config): void {
     if (!URL.canParse(parent) || !isLoopbackHost(new URL(parent).hostname)) {
       return c.json({ error: 'parent must be the demo page origin on localhost' }, 400)
     }
-    const tokenUrl = new URL(config.tokenPath, c.req.url).href
+    const tokenUrl = new URL(config.widgets[0].tokenPath, c.req.url).href
     const snippet = CROSS_ORIGIN_SNIPPET.replace(README_TOKEN_URL, tokenUrl)
     return c.html(fill(frameHtml, { FRAME: scriptJson({ demoPage: new URL(parent).origin, snippet }) }))
   })
@@ -48,20 +48,23 @@ export function mountDemoPage(app: App, config: Config): void {
     const secret = String(c.env.CONNECT_SECRET)
     const inspection = await inspectWidgetToken(body.token, {
       key: new TextEncoder().encode(secret),
-      widgetId: config.widget.widgetId,
+      widgetId: config.widgets[0].token.widgetId,
     })
     c.header('Cache-Control', 'no-store')
     return c.json({ ...inspection, limit: MAX_TOKEN_CHARS })
   })
 }
 
+/** What the page shows of the configuration: the first widget's, where there are several. */
 function summary(config: Config, env: Record<string, unknown>): Record<string, string> {
-  const { session, widget, source } = config
+  const { session, source } = config
+  const [widget, ...others] = config.widgets
   const keys = session?.keySource
   return {
-    'widget id': widget.widgetId,
-    'token path': config.tokenPath,
-    'token lifetime': `${widget.ttlSeconds} s`,
+    'widget id': widget.token.widgetId,
+    'token path': widget.tokenPath,
+    ...(others.length > 0 && { 'other widgets': others.map((other) => `${other.name} ${other.tokenPath}`).join(', ') }),
+    'token lifetime': `${widget.token.ttlSeconds} s`,
     'session cookie': config.cookieName,
     'session source': source.kind === 'introspection' ? source.url.href : source.kind,
     ...(keys && {
@@ -71,9 +74,9 @@ function summary(config: Config, env: Record<string, unknown>): Record<string, s
       issuer: session.issuer ?? '(not checked)',
       audience: session.audience?.join(', ') ?? '(not checked)',
     }),
-    guests: config.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
+    guests: widget.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
     'allowed origins': JSON.stringify(env.ALLOWED_ORIGINS ?? []),
-    'mapped fields': config.mapping.map((rule) => rule.to).join(', '),
+    'mapped fields': widget.mapping.map((rule) => rule.to).join(', '),
   }
 }
 

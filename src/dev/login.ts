@@ -41,7 +41,7 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
       maxAge: DEMO_SESSION_SECONDS,
     })
     c.header('Cache-Control', 'no-store')
-    return c.json({ session: 'issued', cookie: cookieName, claims, next: config.tokenPath })
+    return c.json({ session: 'issued', cookie: cookieName, claims, next: config.widgets[0].tokenPath })
   }
 
   app.get('/dev/login', (c) => signIn(c, claimsFromQuery(c.req.queries())))

@@ -5,6 +5,7 @@
  */
 import { type ContactMapping, mapSessionToContact } from '../attributes'
 import type { Config } from '../config'
+import type { WidgetConfig } from '../config/widgets'
 import { TokenServiceError } from '../errors'
 import type { Identity } from '../session/source'
 import { enforceRateLimit, rateLimitKey } from './rate-limit'
@@ -15,14 +16,15 @@ export async function admit(
   request: Request,
   env: Record<string, unknown>,
   config: Config,
+  widget: WidgetConfig,
 ): Promise<ContactMapping> {
   if (identity.kind === 'visitor') {
     if (config.rateLimitBinding) {
       await enforceRateLimit(env, config.rateLimitBinding, rateLimitKey(request, identity.claims.sub))
     }
-    return mapSessionToContact(identity.claims, config.mapping)
+    return mapSessionToContact(identity.claims, widget.mapping)
   }
-  const { anonymous } = config
+  const { anonymous } = widget
   if (anonymous.policy === 'deny') throw new TokenServiceError('SESSION_MISSING', identity.why)
   if (config.rateLimitBinding) await enforceRateLimit(env, config.rateLimitBinding, rateLimitKey(request, undefined))
   if (anonymous.turnstile) await requireTurnstile(request, anonymous.turnstile)

@@ -9,6 +9,8 @@ import { logEvent } from '../log'
 
 /** What a request's handlers leave for its log line. */
 export interface RequestNotes {
+  /** The widget whose path the request is on. */
+  widget?: string
   failure?: TokenServiceError
   /** Extra fields, such as the attributes dropped to fit the size limit. */
   notes?: Record<string, unknown>
@@ -19,16 +21,17 @@ export interface RequestNotes {
 /** The outcome of a request that got its token. */
 export const TOKEN_ISSUED = 'TOKEN_ISSUED'
 
-export function requestLog(widget: string): MiddlewareHandler<{ Variables: RequestNotes }> {
+/** `onlyWidget`: the widget every request belongs to, when the Worker serves one. */
+export function requestLog(onlyWidget?: string): MiddlewareHandler<{ Variables: RequestNotes }> {
   return async function requestLog(c, next) {
     const started = Date.now()
     await next()
-    logRequest(c.req.raw, widget, started, c.res.status, c.var)
+    logRequest(c.req.raw, started, c.res.status, { widget: onlyWidget, ...c.var })
   }
 }
 
 /** Writes the request's line; also used where no app runs (an invalid configuration). */
-export function logRequest(request: Request, widget: string, started: number, status: number, notes: RequestNotes) {
+export function logRequest(request: Request, started: number, status: number, notes: RequestNotes) {
   const { failure } = notes
   const level = status >= 500 ? 'error' : notes.warn ? 'warn' : 'info'
   logEvent(level, 'request', {
@@ -36,7 +39,7 @@ export function logRequest(request: Request, widget: string, started: number, st
     status,
     ...(failure && { reason: failure.reason, ...failure.logFields }),
     ...notes.notes,
-    widget,
+    ...(notes.widget && { widget: notes.widget }),
     method: request.method,
     path: new URL(request.url).pathname.slice(0, 200),
     ms: Date.now() - started,

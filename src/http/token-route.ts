@@ -3,20 +3,20 @@
  */
 import type { Context } from 'hono'
 import type { Config } from '../config'
+import type { WidgetConfig } from '../config/widgets'
 import { admit } from '../guards/admission'
-import { createSessionSource } from '../session/source'
+import type { SessionSource } from '../session/source'
 import { issueWidgetToken } from '../token'
 import { NO_STORE } from './error-response'
 
 /** Names the optional fields left out of the token to fit the widget's size limit. */
 export const DROPPED_FIELDS_HEADER = 'X-Connect-Dropped-Attributes'
 
-export function tokenHandler(config: Config) {
-  const source = createSessionSource(config)
+export function tokenHandler(config: Config, widget: WidgetConfig, source: SessionSource) {
   return async function issueToken(c: Context): Promise<Response> {
     const identity = await source.identify(c.req.raw, c.env)
-    const { fields, skipped } = await admit(identity, c.req.raw, c.env, config)
-    const { token, dropped } = await issueWidgetToken(fields, config.widget, Math.floor(Date.now() / 1000))
+    const { fields, skipped } = await admit(identity, c.req.raw, c.env, config, widget)
+    const { token, dropped } = await issueWidgetToken(fields, widget.token, Math.floor(Date.now() / 1000))
     if (dropped.length > 0) c.header(DROPPED_FIELDS_HEADER, dropped.join(', '))
     if (skipped.length > 0 || dropped.length > 0) {
       // For the request's log line: which optional fields the token lacks, and why.

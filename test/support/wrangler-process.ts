@@ -23,7 +23,7 @@ export interface DevServer {
  */
 export async function startWranglerDev(
   vars: Record<string, string> = {},
-  { configPath }: { configPath?: string } = {},
+  { configPath, envFile = resolve('.dev.vars.example') }: { configPath?: string; envFile?: string } = {},
 ): Promise<DevServer> {
   const port = await freePort()
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])
@@ -40,7 +40,7 @@ export async function startWranglerDev(
       '--inspector-port',
       String(await freePort()),
       '--env-file',
-      resolve('.dev.vars.example'),
+      envFile,
       '--show-interactive-dev-session=false',
       ...varArgs,
     ],

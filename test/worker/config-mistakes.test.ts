@@ -67,9 +67,9 @@ describe('Mistakes that used to pass silently', () => {
       ...demoEnv,
       ALLOWED_ORIGINS: ['https://*.example.co.uk', 'https://*.shop.github.io', 'https://*.example.com'],
     })
-    expect(config.origins.allows('https://www.example.co.uk')).toBe(true)
-    expect(config.origins.allows('https://evil.co.uk')).toBe(false)
-    expect(config.origins.allows('https://evil.com')).toBe(false)
+    expect(config.widgets[0].origins.allows('https://www.example.co.uk')).toBe(true)
+    expect(config.widgets[0].origins.allows('https://evil.co.uk')).toBe(false)
+    expect(config.widgets[0].origins.allows('https://evil.com')).toBe(false)
   })
 
   it('Should refuse a plain-http JWKS URL except on loopback', async () => {

@@ -27,12 +27,12 @@ async function expectConfigError(overrides: Record<string, unknown>, key: string
 describe('The demo configuration in wrangler.toml', () => {
   it('Should load with the documented defaults', async () => {
     const config = await readConfig(demoEnv)
-    expect(config.tokenPath).toBe('/token')
-    expect(config.widget.ttlSeconds).toBe(300)
+    expect(config.widgets[0].tokenPath).toBe('/token')
+    expect(config.widgets[0].token.ttlSeconds).toBe(300)
     expect(config.cookieName).toBe('session')
     expect(config.session?.algorithms).toEqual(['HS256'])
     expect(config.session?.clockToleranceSeconds).toBe(30)
-    expect(config.mapping.map((rule) => rule.to)).toEqual([
+    expect(config.widgets[0].mapping.map((rule) => rule.to)).toEqual([
       'attributes.memberId',
       'attributes.name',
       'attributes.email',
@@ -48,11 +48,11 @@ describe('The demo configuration in wrangler.toml', () => {
       WIDGET_ID: 'w',
       SESSION_ALGORITHMS: 'HS256',
     })
-    expect(config.tokenPath).toBe('/token')
-    expect(config.widget.ttlSeconds).toBe(300)
+    expect(config.widgets[0].tokenPath).toBe('/token')
+    expect(config.widgets[0].token.ttlSeconds).toBe(300)
     expect(config.cookieName).toBe('session')
     expect(config.session?.issuer).toBeUndefined()
-    expect(config.mapping).toEqual([])
+    expect(config.widgets[0].mapping).toEqual([])
   })
 
   it('Should accept vars given as strings, as `--var` and the dashboard give them', async () => {
@@ -63,10 +63,10 @@ describe('The demo configuration in wrangler.toml', () => {
       ALLOWED_ORIGINS: '["https://a.example.com"]',
       CONTACT_MAPPING: '[{"to":"attributes.id","claim":"sub","required":true}]',
     })
-    expect(config.widget.ttlSeconds).toBe(120)
+    expect(config.widgets[0].token.ttlSeconds).toBe(120)
     expect(config.session?.algorithms).toEqual(['HS256', 'HS512'])
-    expect(config.origins.allows('https://a.example.com')).toBe(true)
-    expect(config.mapping[0].to).toBe('attributes.id')
+    expect(config.widgets[0].origins.allows('https://a.example.com')).toBe(true)
+    expect(config.widgets[0].mapping[0].to).toBe('attributes.id')
   })
 })
 
