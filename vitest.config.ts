@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
-          globalSetup: ['test/support/jwks-server.ts', 'test/support/site-server.ts'],
+          globalSetup: ['test/support/jwks-server.ts', 'test/support/site-server.ts', 'test/support/provider-keys.ts'],
           setupFiles: ['test/support/log-leak-guard.ts'],
         },
       },

@@ -10,9 +10,10 @@ import { logEvent } from '../log'
 import type { SessionConfig } from '../session/verify'
 import { readRateLimitBinding } from './guards'
 import { ConfigProblems } from './problems'
+import { readProviderConfig } from './providers'
 import { readSessionConfig, sessionKeyKind } from './session'
 import { checkSettingNames, isSecretSetting } from './settings'
-import { readSourceConfig, type SessionSourceConfig, sourceNeedsSessionSecret } from './sources'
+import { readSourceConfig, type SessionSourceConfig, sourceKind, sourceNeedsSessionSecret } from './sources'
 import { optionalString } from './values'
 import { readWidgets, type WidgetConfig, widgetSecretNames } from './widgets'
 
@@ -85,7 +86,7 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
   }
   await readAll(vars, problems, false)
   const neededSecrets = [...secretNames]
-  const jwtWithSecret = vars.SESSION_SOURCE === undefined || vars.SESSION_SOURCE === 'jwt'
+  const jwtWithSecret = vars.SESSION_PROVIDER === undefined && (vars.SESSION_SOURCE ?? 'jwt') === 'jwt'
   if ((jwtWithSecret && sessionKeyKind(vars) === 'secret') || sourceNeedsSessionSecret(vars)) {
     neededSecrets.push('SESSION_SECRET')
   }
@@ -96,10 +97,16 @@ async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean
   checkSettingNames(env, problems)
   const widgets = await readWidgets(env, problems, secretsGiven)
   const cookieName = problems.read(() => optionalString('SESSION_COOKIE', env.SESSION_COOKIE) ?? 'session')
-  const source = await readSourceConfig(env, problems, secretsGiven)
-  const session = source?.kind === 'jwt' ? await readSessionConfig(env, problems, secretsGiven) : undefined
+  const kind = problems.read(() => sourceKind(env))
+  let source = kind && (await readSourceConfig(env, kind, problems, secretsGiven))
+  let session = kind === 'jwt' ? await readSessionConfig(env, problems, secretsGiven) : undefined
+  if (kind === 'provider') {
+    const provider = await readProviderConfig(env, problems, secretsGiven)
+    source = provider && { kind, provider: provider.provider }
+    session = provider?.session
+  }
   const rateLimitBinding = problems.read(() => readRateLimitBinding(env, secretsGiven))
   if (!widgets || !cookieName || !source) return undefined
-  if (source.kind === 'jwt' && !session) return undefined
+  if ((source.kind === 'jwt' || source.kind === 'provider') && !session) return undefined
   return { widgets, cookieName, source, session, rateLimitBinding }
 }

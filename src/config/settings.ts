@@ -13,6 +13,9 @@ export const SETTINGS = {
   ALLOWED_ORIGINS: 'var',
   SESSION_COOKIE: 'var',
   SESSION_SOURCE: 'var',
+  SESSION_PROVIDER: 'var',
+  COGNITO_USER_POOL_ID: 'var',
+  COGNITO_CLIENT_ID: 'var',
   SESSION_INTROSPECTION_URL: 'var',
   SESSION_INTROSPECTION_TIMEOUT_MS: 'var',
   SESSION_INTROSPECTION_CACHE_SECONDS: 'var',
@@ -55,6 +58,7 @@ const OWN_PREFIXES = [
   'ANONYMOUS_',
   'RATE_LIMIT_',
   'TURNSTILE_',
+  'COGNITO_',
 ] as const
 
 export function isSecretSetting(name: string): boolean {

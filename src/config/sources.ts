@@ -7,9 +7,14 @@ import type { IntrospectionConfig } from '../session/introspection'
 import type { KvSessionConfig } from '../session/kv'
 import { importCookieSigningKey } from '../session/signed-cookie'
 import type { ConfigProblems } from './problems'
+import type { ProviderConfig } from './providers'
 import { integerInRange, isLoopbackHost, optionalString, requiredString } from './values'
 
-export type SessionSourceConfig = { kind: 'jwt' } | IntrospectionConfig | KvSessionConfig
+export type SessionSourceConfig =
+  | { kind: 'jwt' }
+  | IntrospectionConfig
+  | KvSessionConfig
+  | { kind: 'provider'; provider: ProviderConfig }
 
 const SOURCES = ['jwt', 'introspection', 'kv'] as const
 
@@ -34,6 +39,12 @@ const INTROSPECTION_SETTINGS = [
 const KV_SETTINGS = ['SESSION_KV_BINDING', 'SESSION_KV_PREFIX']
 
 export function sourceKind(env: Record<string, unknown>): SessionSourceConfig['kind'] {
+  if (env.SESSION_PROVIDER !== undefined) {
+    if (env.SESSION_SOURCE !== undefined) {
+      throw new ConfigError('SESSION_SOURCE', 'set either SESSION_SOURCE or SESSION_PROVIDER, not both')
+    }
+    return 'provider'
+  }
   const kind = optionalString('SESSION_SOURCE', env.SESSION_SOURCE) ?? 'jwt'
   if (!(SOURCES as readonly string[]).includes(kind)) {
     throw new ConfigError('SESSION_SOURCE', `must be one of ${SOURCES.join(', ')}, got "${kind}"`)
@@ -41,20 +52,21 @@ export function sourceKind(env: Record<string, unknown>): SessionSourceConfig['k
   return kind as SessionSourceConfig['kind']
 }
 
-/** The source's own settings; the JWT source's are read by `session.ts`. */
+/**
+ * The source's own settings (the JWT source's and providers' are read by `session.ts` and
+ * `providers.ts`), refusing the settings of the other sources, which would be ignored.
+ */
 export async function readSourceConfig(
   env: Record<string, unknown>,
+  kind: SessionSourceConfig['kind'],
   problems: ConfigProblems,
   secretsGiven: boolean,
 ): Promise<SessionSourceConfig | undefined> {
-  const kind = problems.read(() => sourceKind(env))
-  if (kind === undefined) return undefined
-  if (kind === 'jwt') {
+  if (kind === 'jwt' || kind === 'provider') {
     for (const name of [...INTROSPECTION_SETTINGS, ...KV_SETTINGS, 'SESSION_COOKIE_SIGNATURE']) {
-      if (env[name] !== undefined)
-        problems.add(name, 'does not apply to SESSION_SOURCE = "jwt": set SESSION_SOURCE, or remove it')
+      if (env[name] !== undefined) problems.add(name, `does not apply to ${kind} sessions: remove it`)
     }
-    return { kind }
+    return kind === 'jwt' ? { kind } : undefined
   }
   for (const name of JWT_ONLY_SETTINGS) {
     if (env[name] !== undefined)

@@ -22,7 +22,8 @@ export interface DemoSigner {
 /** Without JWT sessions (an opaque cookie the site checks) there is nothing to sign: no signer. */
 export async function createDemoSigner(config: Config): Promise<{ signer?: DemoSigner; config: Config }> {
   const { session } = config
-  if (!session) return { config }
+  // A provider's cookies are the provider's own: sign in through the provider's SDK instead.
+  if (!session || config.source.kind === 'provider') return { config }
   const algorithm = session.algorithms[0]
   if (session.keySource.kind === 'secret') {
     const secret = new TextEncoder().encode(session.keySource.secret)

@@ -32,3 +32,19 @@ export function percentDecoded(value: string): string {
     return value
   }
 }
+
+/**
+ * Every cookie of the header by its decoded name: identity providers' SDKs percent-encode
+ * names (`CognitoIdentityServiceProvider.<client>.jane%40example.com.idToken`).
+ */
+export function cookiesNamed(header: string | undefined, name: string): string[] {
+  if (!header) return []
+  const values: string[] = []
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=')
+    if (equals === -1 || percentDecoded(pair.slice(0, equals).trim()) !== name) continue
+    const value = pair.slice(equals + 1).trim()
+    if (value !== '') values.push(percentDecoded(value))
+  }
+  return values
+}

@@ -10,6 +10,7 @@ import { TokenServiceError } from '../errors'
 import { cookieValues } from './cookies'
 import { introspectionSource } from './introspection'
 import { kvSessionSource } from './kv'
+import { cognitoSource } from './providers/cognito'
 import { type SessionClaims, verifySessionCookie } from './verify'
 
 export type Identity = { kind: 'visitor'; claims: SessionClaims } | { kind: 'anonymous'; why: string }
@@ -34,6 +35,11 @@ export function createSessionSource(config: Config): SessionSource {
       return eachCopy(config.cookieName, introspectionSource(config.cookieName, source), { raw: true })
     case 'kv':
       return eachCopy(config.cookieName, kvSessionSource(source))
+    case 'provider': {
+      const session = config.session
+      if (!session) throw new TypeError('a provider needs its session settings')
+      return { identify: cognitoSource(source.provider, session) }
+    }
   }
 }
 

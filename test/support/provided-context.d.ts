@@ -4,6 +4,15 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
+    /** Cognito sessions from test/support/provider-keys.ts: Amplify's own cookies, and tokens to swap in. */
+    cognito: {
+      userPoolId: string
+      clientId: string
+      issuer: string
+      jwksUrl: string
+      amplifyCookies: Record<string, string>
+      tokens: Record<'idToken' | 'accessToken' | 'expiredIdToken' | 'otherClientIdToken' | 'otherPoolIdToken', string>
+    }
     /** The Express site of test/support/site-server.ts. */
     siteBase: string
     /** The server's origin: `${jwksBase}/sets/NAME/…` are the switchable key sets. */

@@ -1,0 +1,68 @@
+/**
+ * @module Vitest global setup: identity providers' sessions made by the providers' own
+ * libraries, for the worker tests. Keys are generated here and their public halves served
+ * from a loopback JWKS (`/cognito/jwks.json`), which the tests name in `SESSION_JWKS_URL`.
+ */
+import { execFile } from 'node:child_process'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { promisify } from 'node:util'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import type { TestProject } from 'vitest/node'
+
+export const COGNITO = {
+  userPoolId: 'us-east-1_TestPool1',
+  clientId: 'testclient123',
+  issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1',
+}
+
+export default async function startProviderKeys(project: TestProject) {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'cognito-test', alg: 'RS256', use: 'sig' }] }
+  const server = createServer((_, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  const now = Math.floor(Date.now() / 1000)
+  const sign = (claims: Record<string, unknown>, expires = now + 3600) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'cognito-test' })
+      .setIssuer(COGNITO.issuer)
+      .setIssuedAt(now - 60)
+      .setExpirationTime(expires)
+      .sign(privateKey)
+  const profile = { sub: 'cognito-sub-1', 'cognito:username': 'jane@example.com', email: 'jane@example.com' }
+  const idClaims = { ...profile, aud: COGNITO.clientId, token_use: 'id', 'custom:tier': 'gold' }
+  const accessClaims = {
+    sub: profile.sub,
+    client_id: COGNITO.clientId,
+    token_use: 'access',
+    username: 'jane@example.com',
+  }
+  const tokens = {
+    idToken: await sign(idClaims),
+    accessToken: await sign(accessClaims),
+    expiredIdToken: await sign(idClaims, now - 600),
+    otherClientIdToken: await sign({ ...idClaims, aud: 'another-client' }),
+    otherPoolIdToken: await new SignJWT(idClaims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'cognito-test' })
+      .setIssuer('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool')
+      .setExpirationTime(now + 3600)
+      .sign(privateKey),
+  }
+  const child = promisify(execFile)(process.execPath, ['test/support/amplify-cookies.ts'], { encoding: 'utf8' })
+  child.child.stdin?.end(
+    JSON.stringify({
+      ...COGNITO,
+      username: 'jane@example.com',
+      idToken: tokens.idToken,
+      accessToken: tokens.accessToken,
+    }),
+  )
+  const amplifyCookies = JSON.parse((await child).stdout) as Record<string, string>
+
+  project.provide('cognito', { ...COGNITO, jwksUrl: `${base}/cognito/jwks.json`, amplifyCookies, tokens })
+  return () => new Promise<void>((resolve) => server.close(() => resolve()))
+}
