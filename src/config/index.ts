@@ -10,7 +10,7 @@ import { logEvent } from '../log'
 import type { SessionConfig } from '../session/verify'
 import { readRateLimitBinding } from './guards'
 import { ConfigProblems } from './problems'
-import { readProviderConfig } from './providers'
+import { providerSecretNames, readProviderConfig } from './providers'
 import { readSessionConfig, sessionKeyKind } from './session'
 import { checkSettingNames, isSecretSetting } from './settings'
 import { readSourceConfig, type SessionSourceConfig, sourceKind, sourceNeedsSessionSecret } from './sources'
@@ -90,6 +90,7 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
   if ((jwtWithSecret && sessionKeyKind(vars) === 'secret') || sourceNeedsSessionSecret(vars)) {
     neededSecrets.push('SESSION_SECRET')
   }
+  neededSecrets.push(...providerSecretNames(vars))
   return { problems: problems.found, neededSecrets }
 }
 
@@ -107,6 +108,6 @@ async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean
   }
   const rateLimitBinding = problems.read(() => readRateLimitBinding(env, secretsGiven))
   if (!widgets || !cookieName || !source) return undefined
-  if ((source.kind === 'jwt' || source.kind === 'provider') && !session) return undefined
+  if (source.kind === 'jwt' && !session) return undefined
   return { widgets, cookieName, source, session, rateLimitBinding }
 }

@@ -4,16 +4,25 @@
  * `SESSION_ISSUER` override them (private deployments, tests on loopback), and the JWT
  * checks (`SESSION_CLOCK_TOLERANCE_SECONDS`, `SESSION_MAX_AGE_SECONDS`, stale keys) apply.
  */
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../constants'
 import { ConfigError } from '../errors'
+import { AUTHJS_COOKIES, type AuthJsConfig, NEXTAUTH_V4_COOKIES } from '../session/providers/authjs'
 import { type CognitoConfig, cognitoIssuer, USER_POOL_ID } from '../session/providers/cognito'
 import type { SessionConfig } from '../session/verify'
 import type { ConfigProblems } from './problems'
 import { readSessionConfig } from './session'
-import { requiredString } from './values'
+import { integerInRange, optionalString, requiredString } from './values'
 
-export type ProviderConfig = CognitoConfig
+export type ProviderConfig = CognitoConfig | AuthJsConfig
 
-const PROVIDERS = ['cognito'] as const
+const PROVIDERS = ['cognito', 'authjs', 'nextauth-v4'] as const
+
+/** The secrets a provider needs, by name. */
+export function providerSecretNames(env: Record<string, unknown>): string[] {
+  if (env.SESSION_PROVIDER === 'authjs') return ['AUTH_SECRET']
+  if (env.SESSION_PROVIDER === 'nextauth-v4') return ['NEXTAUTH_SECRET']
+  return []
+}
 
 /** JWT settings a provider decides itself: set by hand, they would be ignored or contradict it. */
 export const PROVIDER_DECIDES = ['SESSION_ALGORITHMS', 'SESSION_PUBLIC_KEY', 'SESSION_AUDIENCE']
@@ -23,7 +32,7 @@ export async function readProviderConfig(
   env: Record<string, unknown>,
   problems: ConfigProblems,
   secretsGiven: boolean,
-): Promise<{ provider: ProviderConfig; session: SessionConfig } | undefined> {
+): Promise<{ provider: ProviderConfig; session?: SessionConfig } | undefined> {
   const name = problems.read(() => requiredString('SESSION_PROVIDER', env.SESSION_PROVIDER))
   if (name === undefined) return undefined
   if (!(PROVIDERS as readonly string[]).includes(name)) {
@@ -32,6 +41,10 @@ export async function readProviderConfig(
   }
   for (const setting of PROVIDER_DECIDES) {
     if (env[setting] !== undefined) problems.add(setting, `is decided by SESSION_PROVIDER "${name}": remove it`)
+  }
+  if (name === 'authjs' || name === 'nextauth-v4') {
+    const provider = problems.read(() => readAuthJs(name, env, secretsGiven))
+    return provider && { provider }
   }
   const provider = problems.read(() => readCognito(env))
   if (!provider) return undefined
@@ -54,4 +67,35 @@ function readCognito(env: Record<string, unknown>): CognitoConfig {
     throw new ConfigError('COGNITO_USER_POOL_ID', 'must be a user pool id such as "us-east-1_AbCdEf123"')
   }
   return { provider: 'cognito', userPoolId, clientId: requiredString('COGNITO_CLIENT_ID', env.COGNITO_CLIENT_ID) }
+}
+
+function readAuthJs(name: 'authjs' | 'nextauth-v4', env: Record<string, unknown>, secretsGiven: boolean): AuthJsConfig {
+  for (const setting of ['SESSION_JWKS_URL', 'SESSION_ISSUER', 'SESSION_JWKS_MAX_STALE_SECONDS']) {
+    if (env[setting] !== undefined)
+      throw new ConfigError(
+        setting,
+        `does not apply to SESSION_PROVIDER "${name}" (its sessions are encrypted with a secret)`,
+      )
+  }
+  const secrets: string[] = []
+  if (secretsGiven && name === 'authjs') {
+    // As Auth.js orders them: AUTH_SECRET_3, _2, _1, then AUTH_SECRET.
+    for (const key of ['AUTH_SECRET_3', 'AUTH_SECRET_2', 'AUTH_SECRET_1', 'AUTH_SECRET']) {
+      const secret = optionalString(key, env[key])
+      if (secret !== undefined) secrets.push(secret)
+    }
+    if (secrets.length === 0) throw new ConfigError('AUTH_SECRET', 'is required with SESSION_PROVIDER "authjs"')
+  }
+  if (secretsGiven && name === 'nextauth-v4') secrets.push(requiredString('NEXTAUTH_SECRET', env.NEXTAUTH_SECRET))
+  const cookie = optionalString('SESSION_COOKIE', env.SESSION_COOKIE)
+  return {
+    provider: name,
+    secrets,
+    cookieNames: cookie ? [cookie] : name === 'authjs' ? AUTHJS_COOKIES : NEXTAUTH_V4_COOKIES,
+    clockToleranceSeconds: integerInRange('SESSION_CLOCK_TOLERANCE_SECONDS', env.SESSION_CLOCK_TOLERANCE_SECONDS, {
+      min: 0,
+      max: MAX_CLOCK_TOLERANCE_SECONDS,
+      fallback: DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    }),
+  }
 }

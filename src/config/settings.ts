@@ -40,6 +40,11 @@ export const SETTINGS = {
   CONNECT_SECRET: 'secret',
   SESSION_SECRET: 'secret',
   TURNSTILE_SECRET: 'secret',
+  AUTH_SECRET: 'secret',
+  AUTH_SECRET_1: 'secret',
+  AUTH_SECRET_2: 'secret',
+  AUTH_SECRET_3: 'secret',
+  NEXTAUTH_SECRET: 'secret',
 } as const satisfies Record<string, 'var' | 'secret'>
 
 export type SettingName = keyof typeof SETTINGS
@@ -59,6 +64,8 @@ const OWN_PREFIXES = [
   'RATE_LIMIT_',
   'TURNSTILE_',
   'COGNITO_',
+  'AUTH_SECRET',
+  'NEXTAUTH_',
 ] as const
 
 export function isSecretSetting(name: string): boolean {

@@ -48,3 +48,25 @@ export function cookiesNamed(header: string | undefined, name: string): string[]
   }
   return values
 }
+
+/**
+ * A cookie that SDKs split when it outgrows a browser's 4 KiB (`name.0`, `name.1`, …: Auth.js,
+ * Supabase): the whole value, joined in suffix order, or the unsplit cookie. Several copies
+ * of one part mean a planted cookie: `'ambiguous'`.
+ */
+export function chunkedCookie(header: string | undefined, name: string): string | undefined | 'ambiguous' {
+  const whole = cookiesNamed(header, name)
+  if (whole.length > 1) return 'ambiguous'
+  if (whole.length === 1) return whole[0]
+  const parts: string[] = []
+  for (let index = 0; index < MAX_CHUNKS; index++) {
+    const part = cookiesNamed(header, `${name}.${index}`)
+    if (part.length > 1) return 'ambiguous'
+    if (part.length === 0) break
+    parts.push(part[0])
+  }
+  return parts.length > 0 ? parts.join('') : undefined
+}
+
+/** Browsers keep about 180 cookies per domain; a session never needs more than a few parts. */
+const MAX_CHUNKS = 16

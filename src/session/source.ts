@@ -10,6 +10,7 @@ import { TokenServiceError } from '../errors'
 import { cookieValues } from './cookies'
 import { introspectionSource } from './introspection'
 import { kvSessionSource } from './kv'
+import { authJsSource } from './providers/authjs'
 import { cognitoSource } from './providers/cognito'
 import { type SessionClaims, verifySessionCookie } from './verify'
 
@@ -36,9 +37,11 @@ export function createSessionSource(config: Config): SessionSource {
     case 'kv':
       return eachCopy(config.cookieName, kvSessionSource(source))
     case 'provider': {
+      const { provider } = source
+      if (provider.provider !== 'cognito') return { identify: authJsSource(provider) }
       const session = config.session
-      if (!session) throw new TypeError('a provider needs its session settings')
-      return { identify: cognitoSource(source.provider, session) }
+      if (!session) throw new TypeError('Cognito needs its session settings')
+      return { identify: cognitoSource(provider, session) }
     }
   }
 }

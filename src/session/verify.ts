@@ -77,7 +77,7 @@ async function verifyWithAnyMatchingKey(
  * jose checks that time claims are numbers; `1e400` (Infinity) or `1e308` are numbers that
  * would never expire. They must be whole seconds before the year 10000, and `iat` not ahead.
  */
-function checkTimes(payload: JWTPayload, toleranceSeconds: number): void {
+export function checkTimes(payload: JWTPayload, toleranceSeconds: number): void {
   for (const claim of ['exp', 'iat', 'nbf'] as const) {
     const value = payload[claim]
     if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= MAX_NUMERIC_DATE)) {

@@ -4,6 +4,20 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
+    /** Auth.js v5 and NextAuth v4 session cookies from test/support/provider-keys.ts. */
+    authjs: {
+      secret: string
+      previousSecret: string
+      nextAuthSecret: string
+      plain: string
+      secure: string
+      previous: string
+      expired: string
+      otherSecret: string
+      /** A whole Cookie header: the chunks `authjs.session-token.0`, `.1`, … */
+      chunked: string
+      v4: string
+    }
     /** Cognito sessions from test/support/provider-keys.ts: Amplify's own cookies, and tokens to swap in. */
     cognito: {
       userPoolId: string
