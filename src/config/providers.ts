@@ -8,14 +8,15 @@ import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '..
 import { ConfigError } from '../errors'
 import { AUTHJS_COOKIES, type AuthJsConfig, NEXTAUTH_V4_COOKIES } from '../session/providers/authjs'
 import { type CognitoConfig, cognitoIssuer, USER_POOL_ID } from '../session/providers/cognito'
+import { PROJECT_REF, type SupabaseConfig, supabaseIssuer } from '../session/providers/supabase'
 import type { SessionConfig } from '../session/verify'
 import type { ConfigProblems } from './problems'
 import { readSessionConfig } from './session'
 import { integerInRange, optionalString, requiredString } from './values'
 
-export type ProviderConfig = CognitoConfig | AuthJsConfig
+export type ProviderConfig = CognitoConfig | AuthJsConfig | SupabaseConfig
 
-const PROVIDERS = ['cognito', 'authjs', 'nextauth-v4'] as const
+const PROVIDERS = ['cognito', 'authjs', 'nextauth-v4', 'supabase'] as const
 
 /** The secrets a provider needs, by name. */
 export function providerSecretNames(env: Record<string, unknown>): string[] {
@@ -46,19 +47,30 @@ export async function readProviderConfig(
     const provider = problems.read(() => readAuthJs(name, env, secretsGiven))
     return provider && { provider }
   }
-  const provider = problems.read(() => readCognito(env))
+  const provider = problems.read(() => (name === 'supabase' ? readSupabase(env) : readCognito(env)))
   if (!provider) return undefined
-  const issuer = cognitoIssuer(provider.userPoolId)
+  const issuer =
+    provider.provider === 'supabase' ? supabaseIssuer(provider.projectRef) : cognitoIssuer(provider.userPoolId)
+  // Supabase's legacy JWT secret signs HS256; otherwise the project's keys, as Cognito's.
+  const legacySecret = provider.provider === 'supabase' && env.SUPABASE_JWT_SECRET !== undefined
   const implied = {
     ...env,
-    SESSION_SECRET: undefined,
-    SESSION_ALGORITHMS: ['RS256'],
+    SESSION_SECRET: legacySecret ? env.SUPABASE_JWT_SECRET : undefined,
+    SESSION_ALGORITHMS: legacySecret ? ['HS256'] : provider.provider === 'supabase' ? ['ES256', 'RS256'] : ['RS256'],
     SESSION_ISSUER: env.SESSION_ISSUER ?? issuer,
-    SESSION_JWKS_URL: env.SESSION_JWKS_URL ?? `${issuer}/.well-known/jwks.json`,
-    SESSION_AUDIENCE: undefined,
+    SESSION_JWKS_URL: legacySecret ? undefined : (env.SESSION_JWKS_URL ?? `${issuer}/.well-known/jwks.json`),
+    SESSION_AUDIENCE: provider.provider === 'supabase' ? ['authenticated'] : undefined,
   }
   const session = await readSessionConfig(implied, problems, secretsGiven)
   return session && { provider, session }
+}
+
+function readSupabase(env: Record<string, unknown>): SupabaseConfig {
+  const projectRef = requiredString('SUPABASE_PROJECT_REF', env.SUPABASE_PROJECT_REF)
+  if (!PROJECT_REF.test(projectRef)) {
+    throw new ConfigError('SUPABASE_PROJECT_REF', 'must be the 20-letter project ref of https://<ref>.supabase.co')
+  }
+  return { provider: 'supabase', projectRef }
 }
 
 function readCognito(env: Record<string, unknown>): CognitoConfig {

@@ -16,6 +16,7 @@ export const SETTINGS = {
   SESSION_PROVIDER: 'var',
   COGNITO_USER_POOL_ID: 'var',
   COGNITO_CLIENT_ID: 'var',
+  SUPABASE_PROJECT_REF: 'var',
   SESSION_INTROSPECTION_URL: 'var',
   SESSION_INTROSPECTION_TIMEOUT_MS: 'var',
   SESSION_INTROSPECTION_CACHE_SECONDS: 'var',
@@ -45,6 +46,7 @@ export const SETTINGS = {
   AUTH_SECRET_2: 'secret',
   AUTH_SECRET_3: 'secret',
   NEXTAUTH_SECRET: 'secret',
+  SUPABASE_JWT_SECRET: 'secret',
 } as const satisfies Record<string, 'var' | 'secret'>
 
 export type SettingName = keyof typeof SETTINGS
@@ -66,6 +68,7 @@ const OWN_PREFIXES = [
   'COGNITO_',
   'AUTH_SECRET',
   'NEXTAUTH_',
+  'SUPABASE_',
 ] as const
 
 export function isSecretSetting(name: string): boolean {

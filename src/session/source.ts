@@ -5,6 +5,7 @@
  * coded error) a cookie that is forged or cannot be checked right now.
  */
 import type { Config } from '../config'
+import type { ProviderConfig } from '../config/providers'
 import { MAX_SESSION_COOKIES } from '../constants'
 import { TokenServiceError } from '../errors'
 import { cookieValues } from './cookies'
@@ -12,7 +13,8 @@ import { introspectionSource } from './introspection'
 import { kvSessionSource } from './kv'
 import { authJsSource } from './providers/authjs'
 import { cognitoSource } from './providers/cognito'
-import { type SessionClaims, verifySessionCookie } from './verify'
+import { supabaseSource } from './providers/supabase'
+import { type SessionClaims, type SessionConfig, verifySessionCookie } from './verify'
 
 export type Identity = { kind: 'visitor'; claims: SessionClaims } | { kind: 'anonymous'; why: string }
 
@@ -36,13 +38,19 @@ export function createSessionSource(config: Config): SessionSource {
       return eachCopy(config.cookieName, introspectionSource(config.cookieName, source), { raw: true })
     case 'kv':
       return eachCopy(config.cookieName, kvSessionSource(source))
-    case 'provider': {
-      const { provider } = source
-      if (provider.provider !== 'cognito') return { identify: authJsSource(provider) }
-      const session = config.session
-      if (!session) throw new TypeError('Cognito needs its session settings')
-      return { identify: cognitoSource(provider, session) }
-    }
+    case 'provider':
+      return { identify: providerSource(source.provider, config.session) }
+  }
+}
+
+function providerSource(provider: ProviderConfig, session: SessionConfig | undefined) {
+  if (provider.provider === 'authjs' || provider.provider === 'nextauth-v4') return authJsSource(provider)
+  if (!session) throw new TypeError(`${provider.provider} needs its session settings`)
+  switch (provider.provider) {
+    case 'cognito':
+      return cognitoSource(provider, session)
+    case 'supabase':
+      return supabaseSource(provider, session)
   }
 }
 

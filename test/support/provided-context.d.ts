@@ -4,6 +4,19 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
+    /** Supabase session cookies written by @supabase/ssr, as whole Cookie headers. */
+    supabase: {
+      projectRef: string
+      issuer: string
+      legacySecret: string
+      jwksUrl: string
+      single: string
+      chunked: string
+      legacy: string
+      anonRole: string
+      anonymousUser: string
+      expired: string
+    }
     /** Auth.js v5 and NextAuth v4 session cookies from test/support/provider-keys.ts. */
     authjs: {
       secret: string
