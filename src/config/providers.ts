@@ -7,16 +7,17 @@
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../constants'
 import { ConfigError } from '../errors'
 import { AUTHJS_COOKIES, type AuthJsConfig, NEXTAUTH_V4_COOKIES } from '../session/providers/authjs'
+import { type ClerkConfig, clerkCookieSuffix, frontendApiOf } from '../session/providers/clerk'
 import { type CognitoConfig, cognitoIssuer, USER_POOL_ID } from '../session/providers/cognito'
 import { PROJECT_REF, type SupabaseConfig, supabaseIssuer } from '../session/providers/supabase'
 import type { SessionConfig } from '../session/verify'
 import type { ConfigProblems } from './problems'
 import { readSessionConfig } from './session'
-import { integerInRange, optionalString, requiredString } from './values'
+import { integerInRange, optionalString, requiredString, stringList } from './values'
 
-export type ProviderConfig = CognitoConfig | AuthJsConfig | SupabaseConfig
+export type ProviderConfig = CognitoConfig | AuthJsConfig | SupabaseConfig | ClerkConfig
 
-const PROVIDERS = ['cognito', 'authjs', 'nextauth-v4', 'supabase'] as const
+const PROVIDERS = ['cognito', 'authjs', 'nextauth-v4', 'supabase', 'clerk'] as const
 
 /** The secrets a provider needs, by name. */
 export function providerSecretNames(env: Record<string, unknown>): string[] {
@@ -41,16 +42,20 @@ export async function readProviderConfig(
     return undefined
   }
   for (const setting of PROVIDER_DECIDES) {
+    // Clerk offers its key as a PEM ("JWT public key") besides its JWKS.
+    if (name === 'clerk' && setting === 'SESSION_PUBLIC_KEY') continue
     if (env[setting] !== undefined) problems.add(setting, `is decided by SESSION_PROVIDER "${name}": remove it`)
   }
   if (name === 'authjs' || name === 'nextauth-v4') {
     const provider = problems.read(() => readAuthJs(name, env, secretsGiven))
     return provider && { provider }
   }
-  const provider = problems.read(() => (name === 'supabase' ? readSupabase(env) : readCognito(env)))
+  const provider =
+    name === 'clerk'
+      ? await problems.readAsync(() => readClerk(env))
+      : problems.read(() => (name === 'supabase' ? readSupabase(env) : readCognito(env)))
   if (!provider) return undefined
-  const issuer =
-    provider.provider === 'supabase' ? supabaseIssuer(provider.projectRef) : cognitoIssuer(provider.userPoolId)
+  const issuer = issuerOf(provider)
   // Supabase's legacy JWT secret signs HS256; otherwise the project's keys, as Cognito's.
   const legacySecret = provider.provider === 'supabase' && env.SUPABASE_JWT_SECRET !== undefined
   const implied = {
@@ -58,11 +63,40 @@ export async function readProviderConfig(
     SESSION_SECRET: legacySecret ? env.SUPABASE_JWT_SECRET : undefined,
     SESSION_ALGORITHMS: legacySecret ? ['HS256'] : provider.provider === 'supabase' ? ['ES256', 'RS256'] : ['RS256'],
     SESSION_ISSUER: env.SESSION_ISSUER ?? issuer,
-    SESSION_JWKS_URL: legacySecret ? undefined : (env.SESSION_JWKS_URL ?? `${issuer}/.well-known/jwks.json`),
+    SESSION_JWKS_URL:
+      legacySecret || env.SESSION_PUBLIC_KEY !== undefined
+        ? undefined
+        : (env.SESSION_JWKS_URL ?? `${issuer}/.well-known/jwks.json`),
     SESSION_AUDIENCE: provider.provider === 'supabase' ? ['authenticated'] : undefined,
   }
   const session = await readSessionConfig(implied, problems, secretsGiven)
   return session && { provider, session }
+}
+
+function issuerOf(provider: CognitoConfig | SupabaseConfig | ClerkConfig): string {
+  switch (provider.provider) {
+    case 'cognito':
+      return cognitoIssuer(provider.userPoolId)
+    case 'supabase':
+      return supabaseIssuer(provider.projectRef)
+    case 'clerk':
+      return `https://${provider.frontendApi}`
+  }
+}
+
+async function readClerk(env: Record<string, unknown>): Promise<ClerkConfig> {
+  const publishableKey = requiredString('CLERK_PUBLISHABLE_KEY', env.CLERK_PUBLISHABLE_KEY)
+  const frontendApi = frontendApiOf(publishableKey)
+  if (!frontendApi)
+    throw new ConfigError('CLERK_PUBLISHABLE_KEY', "must be the app's publishable key, pk_test_… or pk_live_…")
+  const authorizedParties = stringList('CLERK_AUTHORIZED_PARTIES', env.CLERK_AUTHORIZED_PARTIES)
+  if (authorizedParties.length === 0) {
+    throw new ConfigError(
+      'CLERK_AUTHORIZED_PARTIES',
+      'must list the origins of your site (the tokens\' azp), e.g. ["https://www.example.com"]',
+    )
+  }
+  return { provider: 'clerk', frontendApi, cookieSuffix: await clerkCookieSuffix(publishableKey), authorizedParties }
 }
 
 function readSupabase(env: Record<string, unknown>): SupabaseConfig {

@@ -17,6 +17,8 @@ export const SETTINGS = {
   COGNITO_USER_POOL_ID: 'var',
   COGNITO_CLIENT_ID: 'var',
   SUPABASE_PROJECT_REF: 'var',
+  CLERK_PUBLISHABLE_KEY: 'var',
+  CLERK_AUTHORIZED_PARTIES: 'var',
   SESSION_INTROSPECTION_URL: 'var',
   SESSION_INTROSPECTION_TIMEOUT_MS: 'var',
   SESSION_INTROSPECTION_CACHE_SECONDS: 'var',
@@ -69,6 +71,7 @@ const OWN_PREFIXES = [
   'AUTH_SECRET',
   'NEXTAUTH_',
   'SUPABASE_',
+  'CLERK_',
 ] as const
 
 export function isSecretSetting(name: string): boolean {

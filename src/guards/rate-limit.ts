@@ -4,6 +4,7 @@
  * Cloudflare location and are approximate: a ceiling against abuse, not an exact quota.
  */
 import { TokenServiceError } from '../errors'
+import { claimKey } from '../session/exact-json'
 
 /** The binding's period is at most 60 s, so a minute is always long enough to wait. */
 const RETRY_AFTER_SECONDS = 60
@@ -19,6 +20,7 @@ export async function enforceRateLimit(env: Record<string, unknown>, binding: st
 
 /** The rate-limit key of a request: the session subject when signed in, else the client IP. */
 export function rateLimitKey(request: Request, subject: unknown): string {
-  if (typeof subject === 'string' || typeof subject === 'number') return `sub:${subject}`
+  const key = claimKey(subject)
+  if (key !== undefined) return `sub:${key}`
   return `ip:${request.headers.get('CF-Connecting-IP') ?? 'unknown'}`
 }

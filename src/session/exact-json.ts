@@ -31,3 +31,16 @@ export function parseExactly(text: string): unknown {
 export function isRawJson(value: unknown): value is RawJson {
   return json.isRawJSON?.(value) ?? false
 }
+
+/** A claim as a number, whether kept as source text or not; `undefined` when it is none. */
+export function claimNumber(value: unknown): number | undefined {
+  const number = isRawJson(value) ? Number(value.rawJSON) : value
+  return typeof number === 'number' && Number.isFinite(number) ? number : undefined
+}
+
+/** A claim as text for keys and comparisons: strings as they are, numbers exactly as written. */
+export function claimKey(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (isRawJson(value)) return value.rawJSON
+  return typeof value === 'number' ? String(value) : undefined
+}

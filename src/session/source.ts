@@ -12,6 +12,7 @@ import { cookieValues } from './cookies'
 import { introspectionSource } from './introspection'
 import { kvSessionSource } from './kv'
 import { authJsSource } from './providers/authjs'
+import { clerkSource } from './providers/clerk'
 import { cognitoSource } from './providers/cognito'
 import { supabaseSource } from './providers/supabase'
 import { type SessionClaims, type SessionConfig, verifySessionCookie } from './verify'
@@ -51,6 +52,8 @@ function providerSource(provider: ProviderConfig, session: SessionConfig | undef
       return cognitoSource(provider, session)
     case 'supabase':
       return supabaseSource(provider, session)
+    case 'clerk':
+      return clerkSource(provider, session)
   }
 }
 

@@ -4,6 +4,17 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
+    /** Clerk session tokens from @clerk/backend's signJwt; `now` is their iat. */
+    clerk: {
+      publishableKey: string
+      issuer: string
+      site: string
+      jwksUrl: string
+      now: number
+      valid: string
+      otherParty: string
+      expired: string
+    }
     /** Supabase session cookies written by @supabase/ssr, as whole Cookie headers. */
     supabase: {
       projectRef: string

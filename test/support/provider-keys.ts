@@ -20,10 +20,12 @@ export const COGNITO = {
 export default async function startProviderKeys(project: TestProject) {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true })
   const supabaseKeys = await generateKeyPair('ES256', { extractable: true })
+  const clerkKeys = await generateKeyPair('RS256', { extractable: true })
   const jwks = {
     keys: [
       { ...(await exportJWK(publicKey)), kid: 'cognito-test', alg: 'RS256', use: 'sig' },
       { ...(await exportJWK(supabaseKeys.publicKey)), kid: 'supabase-test', alg: 'ES256', use: 'sig' },
+      { ...(await exportJWK(clerkKeys.publicKey)), kid: 'clerk-test', alg: 'RS256', use: 'sig' },
     ],
   }
   const server = createServer((_, response) => {
@@ -72,6 +74,11 @@ export default async function startProviderKeys(project: TestProject) {
 
   project.provide('cognito', { ...COGNITO, jwksUrl: `${base}/cognito/jwks.json`, amplifyCookies, tokens })
   project.provide('authjs', await authJsCookies())
+  project.provide('clerk', {
+    ...CLERK,
+    jwksUrl: `${base}/clerk/jwks.json`,
+    ...(await clerkTokens(clerkKeys.privateKey)),
+  })
   project.provide('supabase', {
     ...SUPABASE,
     jwksUrl: `${base}/supabase/jwks.json`,
@@ -197,5 +204,37 @@ async function supabaseCookies(signingKey: CryptoKey) {
     anonRole: await cookieHeader(await accessToken({ role: 'anon', sub: undefined }, legacyKey)),
     anonymousUser: await cookieHeader(await accessToken({ is_anonymous: true })),
     expired: await cookieHeader(await accessToken({}, signingKey, now - 600)),
+  }
+}
+
+/** `pk_test_` + base64("clerk.example.com$"): the frontend API is clerk.example.com. */
+export const CLERK = {
+  publishableKey: `pk_test_${btoa('clerk.example.com$')}`,
+  issuer: 'https://clerk.example.com',
+  site: 'https://www.example.com',
+}
+
+/** Clerk session tokens made by `@clerk/backend`'s `signJwt` (it sets `iat` to now). */
+async function clerkTokens(privateKey: CryptoKey) {
+  const { signJwt } = await import('@clerk/backend/jwt')
+  const jwk = await exportJWK(privateKey)
+  const now = Math.floor(Date.now() / 1000)
+  const token = async (claims: Record<string, unknown>) => {
+    const payload = {
+      iss: CLERK.issuer,
+      sub: 'user_2abc',
+      sid: 'sess_1',
+      azp: CLERK.site,
+      nbf: now - 10,
+      exp: now + 60,
+      ...claims,
+    }
+    return signJwt(payload, jwk as JsonWebKey, { algorithm: 'RS256', header: { typ: 'JWT', kid: 'clerk-test' } })
+  }
+  return {
+    now,
+    valid: await token({}),
+    otherParty: await token({ azp: 'https://evil.example' }),
+    expired: await token({ exp: now - 120, nbf: now - 180 }),
   }
 }

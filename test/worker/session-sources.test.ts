@@ -1,9 +1,21 @@
 import { env } from 'cloudflare:test'
+import { CompactSign } from 'jose'
 import { describe, expect, inject, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
 import { cacheKeyFor } from '../../src/session/introspection'
-import { demoEnv, errorCode, fetchWithEnv, sessionCookie, tokenRequest, widgetToken, workerWithEnv } from './helpers'
+import { TEST_SESSION_SECRET } from '../support/secrets'
+import {
+  DEMO_AUDIENCE,
+  DEMO_ISSUER,
+  demoEnv,
+  errorCode,
+  fetchWithEnv,
+  sessionCookie,
+  tokenRequest,
+  widgetToken,
+  workerWithEnv,
+} from './helpers'
 
 /** The site's "who is this?" URL with a query of this test's own: its calls are counted apart. */
 function meUrl(path = '/api/me'): string {
@@ -182,6 +194,24 @@ describe('Rate limiting with a [[ratelimits]] binding (limit 3 per 60 s in the t
     expect(await errorCode(over)).toBe('RATE_LIMITED')
     expect(over.headers.get('Retry-After')).toBe('60')
     expect((await fetchToken(fromIp(`203.0.113.${Math.floor(Math.random() * 250)}`))).status).toBe(200)
+  })
+
+  it('Should count a numeric subject by its exact digits, whatever the client IP', async () => {
+    const fetchToken = workerWithEnv(limited)
+    const digits = `9007199254740${Math.floor(Math.random() * 900) + 100}`
+    const cookie = await new CompactSign(
+      new TextEncoder().encode(
+        `{"sub":${digits},"name":"N","iss":"${DEMO_ISSUER}","aud":"${DEMO_AUDIENCE}","exp":${Math.floor(Date.now() / 1000) + 600}}`,
+      ),
+    )
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(TEST_SESSION_SECRET))
+    const statuses = []
+    for (let i = 0; i < 4; i++) {
+      const request = tokenRequest(cookie, { headers: { 'CF-Connecting-IP': `192.0.2.${i}` } })
+      statuses.push((await fetchToken(request)).status)
+    }
+    expect(statuses).toEqual([200, 200, 200, 429])
   })
 
   it('Should count signed-in visitors per session subject', async () => {
