@@ -9,15 +9,21 @@ import { ConfigError } from '../errors'
 import { AUTHJS_COOKIES, type AuthJsConfig, NEXTAUTH_V4_COOKIES } from '../session/providers/authjs'
 import { type ClerkConfig, clerkCookieSuffix, frontendApiOf } from '../session/providers/clerk'
 import { type CognitoConfig, cognitoIssuer, USER_POOL_ID } from '../session/providers/cognito'
+import {
+  FIREBASE_SESSION_KEYS_URL,
+  type FirebaseConfig,
+  firebaseIssuer,
+  PROJECT_ID,
+} from '../session/providers/firebase'
 import { PROJECT_REF, type SupabaseConfig, supabaseIssuer } from '../session/providers/supabase'
 import type { SessionConfig } from '../session/verify'
 import type { ConfigProblems } from './problems'
 import { readSessionConfig } from './session'
 import { integerInRange, optionalString, requiredString, stringList } from './values'
 
-export type ProviderConfig = CognitoConfig | AuthJsConfig | SupabaseConfig | ClerkConfig
+export type ProviderConfig = CognitoConfig | AuthJsConfig | SupabaseConfig | ClerkConfig | FirebaseConfig
 
-const PROVIDERS = ['cognito', 'authjs', 'nextauth-v4', 'supabase', 'clerk'] as const
+const PROVIDERS = ['cognito', 'authjs', 'nextauth-v4', 'supabase', 'clerk', 'firebase'] as const
 
 /** The secrets a provider needs, by name. */
 export function providerSecretNames(env: Record<string, unknown>): string[] {
@@ -50,10 +56,7 @@ export async function readProviderConfig(
     const provider = problems.read(() => readAuthJs(name, env, secretsGiven))
     return provider && { provider }
   }
-  const provider =
-    name === 'clerk'
-      ? await problems.readAsync(() => readClerk(env))
-      : problems.read(() => (name === 'supabase' ? readSupabase(env) : readCognito(env)))
+  const provider = await problems.readAsync(() => readProvider(name, env))
   if (!provider) return undefined
   const issuer = issuerOf(provider)
   // Supabase's legacy JWT secret signs HS256; otherwise the project's keys, as Cognito's.
@@ -64,17 +67,49 @@ export async function readProviderConfig(
     SESSION_ALGORITHMS: legacySecret ? ['HS256'] : provider.provider === 'supabase' ? ['ES256', 'RS256'] : ['RS256'],
     SESSION_ISSUER: env.SESSION_ISSUER ?? issuer,
     SESSION_JWKS_URL:
-      legacySecret || env.SESSION_PUBLIC_KEY !== undefined
-        ? undefined
-        : (env.SESSION_JWKS_URL ?? `${issuer}/.well-known/jwks.json`),
-    SESSION_AUDIENCE: provider.provider === 'supabase' ? ['authenticated'] : undefined,
+      legacySecret || env.SESSION_PUBLIC_KEY !== undefined ? undefined : (env.SESSION_JWKS_URL ?? keysUrlOf(provider)),
+    SESSION_AUDIENCE: audienceOf(provider),
   }
   const session = await readSessionConfig(implied, problems, secretsGiven)
   return session && { provider, session }
 }
 
-function issuerOf(provider: CognitoConfig | SupabaseConfig | ClerkConfig): string {
+type JwtProvider = CognitoConfig | SupabaseConfig | ClerkConfig | FirebaseConfig
+
+async function readProvider(name: string, env: Record<string, unknown>): Promise<JwtProvider> {
+  switch (name) {
+    case 'clerk':
+      return readClerk(env)
+    case 'supabase':
+      return readSupabase(env)
+    case 'firebase':
+      return readFirebase(env)
+    default:
+      return readCognito(env)
+  }
+}
+
+function keysUrlOf(provider: JwtProvider): string {
+  return provider.provider === 'firebase' ? FIREBASE_SESSION_KEYS_URL : `${issuerOf(provider)}/.well-known/jwks.json`
+}
+
+function audienceOf(provider: JwtProvider): string[] | undefined {
+  if (provider.provider === 'supabase') return ['authenticated']
+  if (provider.provider === 'firebase') return [provider.projectId]
+  return undefined
+}
+
+function readFirebase(env: Record<string, unknown>): FirebaseConfig {
+  const projectId = requiredString('FIREBASE_PROJECT_ID', env.FIREBASE_PROJECT_ID)
+  if (!PROJECT_ID.test(projectId))
+    throw new ConfigError('FIREBASE_PROJECT_ID', 'must be a Firebase project id such as "my-app-1234"')
+  return { provider: 'firebase', projectId }
+}
+
+function issuerOf(provider: JwtProvider): string {
   switch (provider.provider) {
+    case 'firebase':
+      return firebaseIssuer(provider.projectId)
     case 'cognito':
       return cognitoIssuer(provider.userPoolId)
     case 'supabase':

@@ -19,6 +19,7 @@ export const SETTINGS = {
   SUPABASE_PROJECT_REF: 'var',
   CLERK_PUBLISHABLE_KEY: 'var',
   CLERK_AUTHORIZED_PARTIES: 'var',
+  FIREBASE_PROJECT_ID: 'var',
   SESSION_INTROSPECTION_URL: 'var',
   SESSION_INTROSPECTION_TIMEOUT_MS: 'var',
   SESSION_INTROSPECTION_CACHE_SECONDS: 'var',
@@ -72,6 +73,7 @@ const OWN_PREFIXES = [
   'NEXTAUTH_',
   'SUPABASE_',
   'CLERK_',
+  'FIREBASE_',
 ] as const
 
 export function isSecretSetting(name: string): boolean {

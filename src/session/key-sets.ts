@@ -11,7 +11,7 @@
  * - Only when no usable key was ever obtained (or the last is too stale) is the answer
  *   `503 SESSION_KEYS_UNAVAILABLE`, with `Retry-After`.
  */
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+import { createLocalJWKSet, errors, exportJWK, importX509, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
 import { TokenServiceError } from '../errors'
 import { logEvent } from '../log'
 
@@ -54,6 +54,8 @@ export class RemoteKeySet {
   #retryAt = 0
   #lastFailure = 'not fetched yet'
   #inflight?: Promise<void>
+  /** The host's `Cache-Control: max-age`, within bounds, else `refreshAfterMs`. */
+  #refreshAfterMs: number
   readonly #timing: KeySetTiming
   readonly #now: () => number
   readonly #maxStaleMs: number
@@ -63,6 +65,7 @@ export class RemoteKeySet {
     options: KeySetOptions,
   ) {
     this.#timing = { ...DEFAULT_KEY_SET_TIMING, ...options.timing }
+    this.#refreshAfterMs = this.#timing.refreshAfterMs
     this.#now = options.now ?? Date.now
     this.#maxStaleMs = options.maxStaleMs
   }
@@ -82,9 +85,9 @@ export class RemoteKeySet {
   }
 
   async #usableKeys(): Promise<LocalKeySet> {
-    if (this.#keys && this.#age() < this.#timing.refreshAfterMs) return this.#keys
+    if (this.#keys && this.#age() < this.#refreshAfterMs) return this.#keys
     if (this.#now() >= this.#retryAt) await this.#refresh(this.#keys ? 'expired' : 'first_use')
-    if (this.#keys && this.#age() <= this.#timing.refreshAfterMs + this.#maxStaleMs) return this.#keys
+    if (this.#keys && this.#age() <= this.#refreshAfterMs + this.#maxStaleMs) return this.#keys
     const retryAfterSeconds = Math.max(1, Math.ceil((this.#retryAt - this.#now()) / 1000))
     throw new TokenServiceError('SESSION_KEYS_UNAVAILABLE', `jwks: ${this.#lastFailure}`, {
       retryAfterSeconds,
@@ -107,7 +110,9 @@ export class RemoteKeySet {
   async #fetchKeys(why: string): Promise<void> {
     this.#lastFetchAt = this.#now()
     try {
-      this.#keys = createLocalJWKSet(await downloadKeySet(this.url, this.#timing.fetchTimeoutMs))
+      const { jwks, maxAgeMs } = await downloadKeySet(this.url, this.#timing.fetchTimeoutMs)
+      this.#keys = createLocalJWKSet(jwks)
+      this.#refreshAfterMs = maxAgeMs ?? this.#timing.refreshAfterMs
       this.#fetchedAt = this.#now()
       this.#failures = 0
       this.#retryAt = 0
@@ -134,7 +139,11 @@ class KeySetFetchError extends Error {
   override name = 'KeySetFetchError'
 }
 
-async function downloadKeySet(url: URL, timeoutMs: number): Promise<JSONWebKeySet> {
+/** A host's max-age is honoured between a minute and a day. */
+const MIN_MAX_AGE_MS = 60_000
+const MAX_MAX_AGE_MS = 86_400_000
+
+async function downloadKeySet(url: URL, timeoutMs: number): Promise<{ jwks: JSONWebKeySet; maxAgeMs?: number }> {
   let response: Response
   try {
     response = await fetch(url, {
@@ -150,11 +159,36 @@ async function downloadKeySet(url: URL, timeoutMs: number): Promise<JSONWebKeySe
     await response.body?.cancel()
     throw new KeySetFetchError(`http_${response.status}`)
   }
+  let body: unknown
   try {
-    return (await response.json()) as JSONWebKeySet
+    body = await response.json()
   } catch {
     throw new KeySetFetchError('not_json')
   }
+  const maxAge = /max-age=(\d+)/.exec(response.headers.get('Cache-Control') ?? '')?.[1]
+  const maxAgeMs =
+    maxAge === undefined ? undefined : Math.min(Math.max(Number(maxAge) * 1000, MIN_MAX_AGE_MS), MAX_MAX_AGE_MS)
+  return { jwks: isCertificateMap(body) ? await certificatesAsKeySet(body) : (body as JSONWebKeySet), maxAgeMs }
+}
+
+/** Google's form for Firebase session cookies: `{ "<kid>": "-----BEGIN CERTIFICATE-----…" }`. */
+function isCertificateMap(body: unknown): body is Record<string, string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'keys' in body) return false
+  const values = Object.values(body)
+  return (
+    values.length > 0 && values.every((pem) => typeof pem === 'string' && pem.startsWith('-----BEGIN CERTIFICATE-----'))
+  )
+}
+
+/** Each certificate's public key, as the JWK jose's local key sets select by `kid`. */
+async function certificatesAsKeySet(certificates: Record<string, string>): Promise<JSONWebKeySet> {
+  const keys = await Promise.all(
+    Object.entries(certificates).map(async ([kid, pem]) => {
+      const key = await importX509(pem, 'RS256', { extractable: true })
+      return { ...(await exportJWK(key)), kid, alg: 'RS256', use: 'sig' }
+    }),
+  )
+  return { keys }
 }
 
 function describeFailure(error: unknown): string {

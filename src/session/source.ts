@@ -14,6 +14,7 @@ import { kvSessionSource } from './kv'
 import { authJsSource } from './providers/authjs'
 import { clerkSource } from './providers/clerk'
 import { cognitoSource } from './providers/cognito'
+import { firebaseSource } from './providers/firebase'
 import { supabaseSource } from './providers/supabase'
 import { type SessionClaims, type SessionConfig, verifySessionCookie } from './verify'
 
@@ -40,11 +41,11 @@ export function createSessionSource(config: Config): SessionSource {
     case 'kv':
       return eachCopy(config.cookieName, kvSessionSource(source))
     case 'provider':
-      return { identify: providerSource(source.provider, config.session) }
+      return { identify: providerSource(source.provider, config.session, config.cookieName) }
   }
 }
 
-function providerSource(provider: ProviderConfig, session: SessionConfig | undefined) {
+function providerSource(provider: ProviderConfig, session: SessionConfig | undefined, cookieName: string) {
   if (provider.provider === 'authjs' || provider.provider === 'nextauth-v4') return authJsSource(provider)
   if (!session) throw new TypeError(`${provider.provider} needs its session settings`)
   switch (provider.provider) {
@@ -54,6 +55,8 @@ function providerSource(provider: ProviderConfig, session: SessionConfig | undef
       return supabaseSource(provider, session)
     case 'clerk':
       return clerkSource(provider, session)
+    case 'firebase':
+      return firebaseSource(cookieName, session)
   }
 }
 

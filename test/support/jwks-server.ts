@@ -9,7 +9,7 @@
  * /sets/NAME/mode/MODE`) and whose fetches it counts (`GET /sets/NAME/count`), one NAME
  * per test: `ok`, `down` (503), `error` (500), `garbage` (not JSON), `invalid` (JSON, not a
  * key set), `slow` (answers after 5 s), `reset` (drops the
- * connection), `rotated` (the set plus a new key, `rotatedRsaKey`),
+ * connection), `max-age` (the set with `Cache-Control: max-age=3600`), `rotated` (the set plus a new key, `rotatedRsaKey`),
  * `no-kid` (two RS256 keys without `kid`, the test key among them).
  */
 import { createServer } from 'node:http'
@@ -74,6 +74,10 @@ export default async function startJwksServer(project: TestProject) {
     }
   })
   const serveSet = (mode: string, response: import('node:http').ServerResponse) => {
+    if (mode === 'max-age') {
+      const headers = { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' }
+      return response.writeHead(200, headers).end(setBody('ok'))
+    }
     const body = setBody(mode)
     if (body) return response.writeHead(200, { 'content-type': 'application/json' }).end(body)
     if (mode === 'reset') return response.socket?.destroy()

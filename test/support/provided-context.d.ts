@@ -4,6 +4,15 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
+    /** Firebase-shaped session cookies, and the loopback URL of their X.509 certificates. */
+    firebase: {
+      projectId: string
+      keysUrl: string
+      valid: string
+      otherProject: string
+      expired: string
+      futureAuthTime: string
+    }
     /** Clerk session tokens from @clerk/backend's signJwt; `now` is their iat. */
     clerk: {
       publishableKey: string

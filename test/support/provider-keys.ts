@@ -4,11 +4,13 @@
  * from a loopback JWKS (`/cognito/jwks.json`), which the tests name in `SESSION_JWKS_URL`.
  */
 import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { exportJWK, generateKeyPair, importPKCS8, SignJWT } from 'jose'
 import type { TestProject } from 'vitest/node'
 
 export const COGNITO = {
@@ -28,8 +30,15 @@ export default async function startProviderKeys(project: TestProject) {
       { ...(await exportJWK(clerkKeys.publicKey)), kid: 'clerk-test', alg: 'RS256', use: 'sig' },
     ],
   }
-  const server = createServer((_, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks))
+  const firebase = await firebaseFixtures()
+  const server = createServer((request, response) => {
+    if (request.url === '/firebase/publicKeys') {
+      // Google's form: kid → X.509 certificate, with a max-age the Worker honours.
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' })
+      response.end(JSON.stringify(firebase.certificates))
+    } else {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks))
+    }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -74,6 +83,7 @@ export default async function startProviderKeys(project: TestProject) {
 
   project.provide('cognito', { ...COGNITO, jwksUrl: `${base}/cognito/jwks.json`, amplifyCookies, tokens })
   project.provide('authjs', await authJsCookies())
+  project.provide('firebase', { ...FIREBASE, keysUrl: `${base}/firebase/publicKeys`, ...firebase.cookies })
   project.provide('clerk', {
     ...CLERK,
     jwksUrl: `${base}/clerk/jwks.json`,
@@ -236,5 +246,58 @@ async function clerkTokens(privateKey: CryptoKey) {
     valid: await token({}),
     otherParty: await token({ azp: 'https://evil.example' }),
     expired: await token({ exp: now - 120, nbf: now - 180 }),
+  }
+}
+
+export const FIREBASE = { projectId: 'my-app-1234' }
+
+/**
+ * Firebase-shaped session cookies: Google mints them server-side, so no library can make one
+ * offline; they are signed with a key whose self-signed X.509 certificate (made by openssl)
+ * is served in Google's `kid` → certificate form.
+ */
+async function firebaseFixtures() {
+  const dir = mkdtempSync(join(tmpdir(), 'cwt-firebase-'))
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=securetoken.test',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+  ])
+  const privateKey = await importPKCS8(readFileSync(join(dir, 'key.pem'), 'utf8'), 'RS256')
+  const certificate = readFileSync(join(dir, 'cert.pem'), 'utf8')
+  rmSync(dir, { recursive: true, force: true })
+  const now = Math.floor(Date.now() / 1000)
+  const cookie = (claims: Record<string, unknown> = {}, project = FIREBASE.projectId, expires = now + 3600) =>
+    new SignJWT({
+      sub: 'firebase-uid-1',
+      email: 'fay@example.com',
+      auth_time: now - 100,
+      firebase: { sign_in_provider: 'password' },
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'firebase-test' })
+      .setIssuer(`https://session.firebase.google.com/${project}`)
+      .setAudience(project)
+      .setIssuedAt(now - 100)
+      .setExpirationTime(expires)
+      .sign(privateKey)
+  return {
+    certificates: { 'firebase-test': certificate },
+    cookies: {
+      valid: await cookie(),
+      otherProject: await cookie({}, 'another-project'),
+      expired: await cookie({}, FIREBASE.projectId, now - 600),
+      futureAuthTime: await cookie({ auth_time: now + 3600 }),
+    },
   }
 }

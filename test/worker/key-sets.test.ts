@@ -120,6 +120,20 @@ describe('Finding 1: a JWKS outage', () => {
     expect(error).toMatchObject({ code: 'SESSION_KEYS_UNAVAILABLE', reason })
   })
 
+  it("Should keep the keys for the host's Cache-Control max-age", async () => {
+    const host = new SwitchableKeySet('max-age')
+    await host.mode('max-age')
+    const keySet = keySetOf(host)
+    const session = await signed(inject('signingKeys').RS256)
+    expect(await outcome(keySet, session)).toBe('ok')
+    clock += 30 * MINUTE
+    expect(await outcome(keySet, session)).toBe('ok')
+    expect(await host.fetches()).toBe(1)
+    clock += 31 * MINUTE
+    expect(await outcome(keySet, session)).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+  })
+
   it('Should make one fetch for concurrent first uses (single flight)', async () => {
     const host = new SwitchableKeySet('flight')
     const keySet = keySetOf(host)
