@@ -5,6 +5,7 @@
  * (`Domain=example.com; Path=/token`: "cookie tossing"), the more specific path first. Taking
  * the first would let that subdomain decide who the visitor is, so every copy is returned.
  */
+import { TokenServiceError } from '../errors'
 
 /**
  * Every non-empty value of cookie `name`, in the order sent; percent-decoded where it can be,
@@ -50,20 +51,27 @@ export function cookiesNamed(header: string | undefined, name: string): string[]
 }
 
 /**
- * A cookie that SDKs split when it outgrows a browser's 4 KiB (`name.0`, `name.1`, …: Auth.js,
- * Supabase): the whole value, joined in suffix order, or the unsplit cookie. Several copies
- * of one part mean a planted cookie: `'ambiguous'`.
+ * The one copy of a provider's cookie, by decoded name, or none. Two copies mean one was
+ * planted ("cookie tossing"), and which is the visitor's cannot be told: refused.
  */
-export function chunkedCookie(header: string | undefined, name: string): string | undefined | 'ambiguous' {
-  const whole = cookiesNamed(header, name)
-  if (whole.length > 1) return 'ambiguous'
-  if (whole.length === 1) return whole[0]
+export function onlyCookie(header: string | undefined, name: string): string | undefined {
+  const values = cookiesNamed(header, name)
+  if (values.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'duplicate_provider_cookie')
+  return values[0]
+}
+
+/**
+ * A cookie that SDKs split when it outgrows a browser's 4 KiB (`name.0`, `name.1`, …: Auth.js,
+ * Supabase): the whole value, joined in suffix order, or the unsplit cookie.
+ */
+export function chunkedCookie(header: string | undefined, name: string): string | undefined {
+  const whole = onlyCookie(header, name)
+  if (whole !== undefined) return whole
   const parts: string[] = []
   for (let index = 0; index < MAX_CHUNKS; index++) {
-    const part = cookiesNamed(header, `${name}.${index}`)
-    if (part.length > 1) return 'ambiguous'
-    if (part.length === 0) break
-    parts.push(part[0])
+    const part = onlyCookie(header, `${name}.${index}`)
+    if (part === undefined) break
+    parts.push(part)
   }
   return parts.length > 0 ? parts.join('') : undefined
 }

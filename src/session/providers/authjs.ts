@@ -47,7 +47,6 @@ export function authJsSource(config: AuthJsConfig) {
     const header = request.headers.get('Cookie') ?? undefined
     for (const name of config.cookieNames) {
       const token = chunkedCookie(header, name)
-      if (token === 'ambiguous') throw new TokenServiceError('SESSION_AMBIGUOUS', 'duplicate_provider_cookie')
       if (token === undefined) continue
       const salt = v5 ? name : ''
       let payload: JWTPayload

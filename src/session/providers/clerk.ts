@@ -7,7 +7,7 @@
  * asks again. `azp` must name one of the authorized parties (the site's origins).
  */
 import { TokenServiceError } from '../../errors'
-import { cookiesNamed } from '../cookies'
+import { onlyCookie } from '../cookies'
 import { claimNumber } from '../exact-json'
 import type { Identity } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
@@ -44,8 +44,7 @@ export async function clerkCookieSuffix(publishableKey: string): Promise<string>
 export function clerkSource(config: ClerkConfig, session: SessionConfig) {
   return async function identifyClerkUser(request: Request): Promise<Identity> {
     const header = request.headers.get('Cookie') ?? undefined
-    const read = (name: string) =>
-      single(cookiesNamed(header, `${name}_${config.cookieSuffix}`)) ?? single(cookiesNamed(header, name))
+    const read = (name: string) => onlyCookie(header, `${name}_${config.cookieSuffix}`) ?? onlyCookie(header, name)
     const clientUat = read('__client_uat')
     if (clientUat === undefined || clientUat === '0') return { kind: 'anonymous', why: 'clerk_signed_out' }
     const token = read('__session')
@@ -59,9 +58,4 @@ export function clerkSource(config: ClerkConfig, session: SessionConfig) {
     }
     return { kind: 'visitor', claims }
   }
-}
-
-function single(values: string[]): string | undefined {
-  if (values.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'duplicate_provider_cookie')
-  return values[0]
 }

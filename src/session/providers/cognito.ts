@@ -10,7 +10,7 @@
  * though Amplify refreshes in the browser: the widget asks again after the refresh.
  */
 import { TokenServiceError } from '../../errors'
-import { cookiesNamed } from '../cookies'
+import { onlyCookie } from '../cookies'
 import type { Identity } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
 
@@ -33,10 +33,10 @@ export function cognitoSource(config: CognitoConfig, session: SessionConfig) {
   const prefix = `CognitoIdentityServiceProvider.${config.clientId}`
   return async function identifyCognitoUser(request: Request): Promise<Identity> {
     const header = request.headers.get('Cookie') ?? undefined
-    const user = single(cookiesNamed(header, `${prefix}.LastAuthUser`))
+    const user = onlyCookie(header, `${prefix}.LastAuthUser`)
     if (user === undefined) return { kind: 'anonymous', why: 'cognito_signed_out' }
-    const idToken = single(cookiesNamed(header, `${prefix}.${user}.idToken`))
-    const accessToken = single(cookiesNamed(header, `${prefix}.${user}.accessToken`))
+    const idToken = onlyCookie(header, `${prefix}.${user}.idToken`)
+    const accessToken = onlyCookie(header, `${prefix}.${user}.accessToken`)
     if (idToken !== undefined) {
       const claims = await verifySessionCookie(idToken, session)
       expectClaim(claims.token_use === 'id' && claims.aud === config.clientId, 'cognito_id_token_for_another_client')
@@ -50,12 +50,6 @@ export function cognitoSource(config: CognitoConfig, session: SessionConfig) {
     }
     return { kind: 'anonymous', why: 'cognito_no_tokens' }
   }
-}
-
-/** One copy, or none: two copies of a name mean a planted cookie ("cookie tossing"). */
-function single(values: string[]): string | undefined {
-  if (values.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'duplicate_provider_cookie')
-  return values[0]
 }
 
 function expectClaim(ok: boolean, reason: string): void {

@@ -6,7 +6,7 @@
  * `aud = <projectId>`, a non-empty `sub`, and an `auth_time` that is not ahead.
  */
 import { TokenServiceError } from '../../errors'
-import { cookieValues } from '../cookies'
+import { onlyCookie } from '../cookies'
 import { claimNumber } from '../exact-json'
 import type { Identity } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
@@ -28,10 +28,9 @@ export function firebaseIssuer(projectId: string): string {
 
 export function firebaseSource(cookieName: string, session: SessionConfig) {
   return async function identifyFirebaseUser(request: Request): Promise<Identity> {
-    const cookies = cookieValues(request.headers.get('Cookie') ?? undefined, cookieName)
-    if (cookies.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'duplicate_provider_cookie')
-    if (cookies.length === 0) return { kind: 'anonymous', why: 'firebase_signed_out' }
-    const claims = await verifySessionCookie(cookies[0], session)
+    const cookie = onlyCookie(request.headers.get('Cookie') ?? undefined, cookieName)
+    if (cookie === undefined) return { kind: 'anonymous', why: 'firebase_signed_out' }
+    const claims = await verifySessionCookie(cookie, session)
     if (typeof claims.sub !== 'string' || claims.sub === '') {
       throw new TokenServiceError('SESSION_INVALID', 'firebase_without_subject')
     }

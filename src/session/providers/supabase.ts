@@ -28,7 +28,6 @@ export function supabaseSource(config: SupabaseConfig, session: SessionConfig) {
   const cookieName = `sb-${config.projectRef}-auth-token`
   return async function identifySupabaseUser(request: Request): Promise<Identity> {
     const value = chunkedCookie(request.headers.get('Cookie') ?? undefined, cookieName)
-    if (value === 'ambiguous') throw new TokenServiceError('SESSION_AMBIGUOUS', 'duplicate_provider_cookie')
     if (value === undefined) return { kind: 'anonymous', why: 'supabase_signed_out' }
     const accessToken = accessTokenOf(value)
     const claims = await verifySessionCookie(accessToken, session)
