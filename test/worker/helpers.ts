@@ -57,6 +57,13 @@ export function fetchWorker(request: Request): Promise<Response> {
   return exports.default.fetch(request)
 }
 
+/** The demo's JWT session settings, unset: for configurations whose sessions come from elsewhere. */
+export const WITHOUT_DEMO_JWT = {
+  SESSION_ALGORITHMS: undefined,
+  SESSION_ISSUER: undefined,
+  SESSION_AUDIENCE: undefined,
+} as const
+
 /** The test env: wrangler.toml's demo vars and the test secrets. */
 export function demoEnv(): Env {
   return env as unknown as Env

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
-import { BASE, demoEnv, errorCode, fetchWithEnv, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /**
  * Auth.js v5 and NextAuth.js v4 sessions: the cookies come from `@auth/core/jwt` and
@@ -10,9 +10,7 @@ import { BASE, demoEnv, errorCode, fetchWithEnv, widgetToken } from './helpers'
 const authjs = inject('authjs')
 
 const JWT_SETTINGS_OFF = {
-  SESSION_ALGORITHMS: undefined,
-  SESSION_ISSUER: undefined,
-  SESSION_AUDIENCE: undefined,
+  ...WITHOUT_DEMO_JWT,
   SESSION_COOKIE: undefined,
   CONTACT_MAPPING: [
     { to: 'attributes.memberId', claim: 'sub', required: true },

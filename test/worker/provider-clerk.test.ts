@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
 import { clerkCookieSuffix } from '../../src/session/providers/clerk'
-import { BASE, demoEnv, errorCode, fetchWithEnv, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /** Clerk sessions: tokens from `@clerk/backend`'s `signJwt` (test/support/provider-keys.ts). */
 const clerk = inject('clerk')
@@ -12,9 +12,7 @@ const CLERK_ENV = {
   CLERK_PUBLISHABLE_KEY: clerk.publishableKey,
   CLERK_AUTHORIZED_PARTIES: [clerk.site],
   SESSION_JWKS_URL: clerk.jwksUrl,
-  SESSION_ALGORITHMS: undefined,
-  SESSION_ISSUER: undefined,
-  SESSION_AUDIENCE: undefined,
+  ...WITHOUT_DEMO_JWT,
   CONTACT_MAPPING: [{ to: 'attributes.memberId', claim: 'sub', required: true }],
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
-import { BASE, demoEnv, errorCode, fetchWithEnv, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /**
  * Amazon Cognito sessions as Amplify JS v6 writes them: the cookies come from `aws-amplify`
@@ -15,9 +15,7 @@ const COGNITO_ENV = {
   COGNITO_USER_POOL_ID: cognito.userPoolId,
   COGNITO_CLIENT_ID: cognito.clientId,
   SESSION_JWKS_URL: cognito.jwksUrl,
-  SESSION_ALGORITHMS: undefined,
-  SESSION_ISSUER: undefined,
-  SESSION_AUDIENCE: undefined,
+  ...WITHOUT_DEMO_JWT,
   CONTACT_MAPPING: [
     { to: 'attributes.memberId', claim: 'sub', required: true },
     { to: 'attributes.email', claim: 'email' },

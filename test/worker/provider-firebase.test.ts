@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import type { InvalidConfigError } from '../../src/errors'
-import { demoEnv, errorCode, fetchWithEnv, tokenRequest, widgetToken } from './helpers'
+import { demoEnv, errorCode, fetchWithEnv, tokenRequest, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /** Firebase session cookies, verified against X.509 certificates in Google's form. */
 const firebase = inject('firebase')
@@ -10,9 +10,7 @@ const FIREBASE_ENV = {
   SESSION_PROVIDER: 'firebase',
   FIREBASE_PROJECT_ID: firebase.projectId,
   SESSION_JWKS_URL: firebase.keysUrl,
-  SESSION_ALGORITHMS: undefined,
-  SESSION_ISSUER: undefined,
-  SESSION_AUDIENCE: undefined,
+  ...WITHOUT_DEMO_JWT,
   CONTACT_MAPPING: [
     { to: 'attributes.memberId', claim: 'sub', required: true },
     { to: 'attributes.email', claim: 'email' },

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import type { InvalidConfigError } from '../../src/errors'
-import { BASE, demoEnv, errorCode, fetchWithEnv, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /** Supabase sessions: the cookies come from `@supabase/ssr` itself (test/support/provider-keys.ts). */
 const supabase = inject('supabase')
@@ -10,9 +10,7 @@ const SUPABASE_ENV = {
   SESSION_PROVIDER: 'supabase',
   SUPABASE_PROJECT_REF: supabase.projectRef,
   SESSION_JWKS_URL: supabase.jwksUrl,
-  SESSION_ALGORITHMS: undefined,
-  SESSION_ISSUER: undefined,
-  SESSION_AUDIENCE: undefined,
+  ...WITHOUT_DEMO_JWT,
   SESSION_SECRET: undefined,
   CONTACT_MAPPING: [
     { to: 'attributes.memberId', claim: 'sub', required: true },

@@ -13,6 +13,7 @@ import {
   fetchWithEnv,
   sessionCookie,
   tokenRequest,
+  WITHOUT_DEMO_JWT,
   widgetToken,
   workerWithEnv,
 } from './helpers'
@@ -39,9 +40,7 @@ function introspection(url: string, extra: Record<string, unknown> = {}) {
     SESSION_SOURCE: 'introspection',
     SESSION_COOKIE: 'connect.sid',
     SESSION_INTROSPECTION_URL: url,
-    SESSION_ALGORITHMS: undefined,
-    SESSION_ISSUER: undefined,
-    SESSION_AUDIENCE: undefined,
+    ...WITHOUT_DEMO_JWT,
     SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
     ...extra,
   }
@@ -142,12 +141,7 @@ const SITE_SECRET = 'TEST-ONLY-express-session-secret-0123456789'
 
 describe('Workers KV sessions', () => {
   const kv = { SESSION_SOURCE: 'kv', SESSION_KV_BINDING: 'TEST_SESSIONS', SESSION_KV_PREFIX: 'sess:' }
-  const jwtOff = {
-    SESSION_ALGORITHMS: undefined,
-    SESSION_ISSUER: undefined,
-    SESSION_AUDIENCE: undefined,
-    SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
-  }
+  const jwtOff = { ...WITHOUT_DEMO_JWT, SESSION_CLOCK_TOLERANCE_SECONDS: undefined }
   const namespace = () => (env as unknown as { TEST_SESSIONS: KVNamespace }).TEST_SESSIONS
 
   it('Should read the record under the prefix and map it like claims', async () => {
