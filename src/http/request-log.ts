@@ -16,6 +16,8 @@ export interface RequestNotes {
   notes?: Record<string, unknown>
   /** True when the notes deserve a warning (a field left out, for instance). */
   warn?: boolean
+  /** Set by the token route once a token is in the answer. */
+  issued?: boolean
 }
 
 /** The outcome of a request that got its token. */
@@ -35,7 +37,7 @@ export function logRequest(request: Request, started: number, status: number, no
   const { failure } = notes
   const level = status >= 500 ? 'error' : notes.warn ? 'warn' : 'info'
   logEvent(level, 'request', {
-    outcome: failure?.code ?? (status === 200 ? TOKEN_ISSUED : String(status)),
+    outcome: failure?.code ?? (notes.issued ? TOKEN_ISSUED : String(status)),
     status,
     ...(failure && { reason: failure.reason, ...failure.logFields }),
     ...notes.notes,

@@ -24,6 +24,7 @@ export function tokenHandler(config: Config, widget: WidgetConfig, source: Sessi
       c.set('warn', true)
     }
     c.header('Cache-Control', NO_STORE)
+    c.set('issued', true)
     return c.json({ data: token })
   }
 }

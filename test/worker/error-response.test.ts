@@ -52,6 +52,12 @@ describe('The log line of a request', () => {
     ])
   })
 
+  it('Should say TOKEN_ISSUED only when a token was issued', async () => {
+    const info = vi.spyOn(console, 'info')
+    await fetchWorker(tokenRequest(undefined, { method: 'OPTIONS' }))
+    expect(JSON.parse(String(info.mock.calls[0][0]))).toMatchObject({ outcome: '204', status: 204 })
+  })
+
   it('Should be one line for a token too, with the cf-ray when Cloudflare sent one, and nothing of the visitor', async () => {
     const info = vi.spyOn(console, 'info')
     await fetchWorker(tokenRequest(await sessionCookie(), { headers: { 'cf-ray': '8c1f2a3b4c5d6e7f-LHR' } }))
