@@ -6,7 +6,7 @@ import { ConfigError } from '../errors'
 import { DEFAULT_TURNSTILE_VERIFY_URL, type TurnstileConfig } from '../guards/turnstile'
 import { type MappingRule, parseMapping } from '../mapping'
 import type { ConfigProblems } from './problems'
-import { isLoopbackHost, optionalString } from './values'
+import { optionalString, secureUrl } from './values'
 
 export type AnonymousConfig =
   | { policy: 'deny' }
@@ -52,13 +52,7 @@ function readLiteralMapping(env: Record<string, unknown>): MappingRule[] {
 function readTurnstile(env: Record<string, unknown>, secretsGiven: boolean): TurnstileConfig | undefined {
   const secret = secretsGiven ? optionalString('TURNSTILE_SECRET', env.TURNSTILE_SECRET) : undefined
   const urlText = optionalString('TURNSTILE_VERIFY_URL', env.TURNSTILE_VERIFY_URL) ?? DEFAULT_TURNSTILE_VERIFY_URL
-  const url = URL.canParse(urlText) ? new URL(urlText) : undefined
-  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)))) {
-    throw new ConfigError(
-      'TURNSTILE_VERIFY_URL',
-      'must be an https:// URL (plain http only for localhost or 127.0.0.1)',
-    )
-  }
+  const url = secureUrl('TURNSTILE_VERIFY_URL', urlText)
   return secret === undefined ? undefined : { secret, verifyUrl: url }
 }
 

@@ -4,7 +4,6 @@
  * `SESSION_ISSUER` override them (private deployments, tests on loopback), and the JWT
  * checks (`SESSION_CLOCK_TOLERANCE_SECONDS`, `SESSION_MAX_AGE_SECONDS`, stale keys) apply.
  */
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../constants'
 import { ConfigError } from '../errors'
 import { AUTHJS_COOKIES, type AuthJsConfig, NEXTAUTH_V4_COOKIES } from '../session/providers/authjs'
 import { type ClerkConfig, clerkCookieSuffix, frontendApiOf } from '../session/providers/clerk'
@@ -18,8 +17,8 @@ import {
 import { PROJECT_REF, type SupabaseConfig, supabaseIssuer } from '../session/providers/supabase'
 import type { SessionConfig } from '../session/verify'
 import type { ConfigProblems } from './problems'
-import { readSessionConfig } from './session'
-import { integerInRange, optionalString, requiredString, stringList } from './values'
+import { readClockTolerance, readSessionConfig } from './session'
+import { optionalString, requiredString, stringList } from './values'
 
 export type ProviderConfig = CognitoConfig | AuthJsConfig | SupabaseConfig | ClerkConfig | FirebaseConfig
 
@@ -173,10 +172,6 @@ function readAuthJs(name: 'authjs' | 'nextauth-v4', env: Record<string, unknown>
     provider: name,
     secrets,
     cookieNames: cookie ? [cookie] : name === 'authjs' ? AUTHJS_COOKIES : NEXTAUTH_V4_COOKIES,
-    clockToleranceSeconds: integerInRange('SESSION_CLOCK_TOLERANCE_SECONDS', env.SESSION_CLOCK_TOLERANCE_SECONDS, {
-      min: 0,
-      max: MAX_CLOCK_TOLERANCE_SECONDS,
-      fallback: DEFAULT_CLOCK_TOLERANCE_SECONDS,
-    }),
+    clockToleranceSeconds: readClockTolerance(env),
   }
 }

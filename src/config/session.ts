@@ -19,7 +19,7 @@ import {
 } from '../session/keys'
 import type { SessionConfig } from '../session/verify'
 import type { ConfigProblems } from './problems'
-import { integerInRange, isLoopbackHost, optionalInteger, optionalString, stringList } from './values'
+import { integerInRange, optionalInteger, optionalString, secureUrl, stringList } from './values'
 
 type KeyKind = SessionKeySource['kind']
 
@@ -41,11 +41,7 @@ export async function readSessionConfig(
   const audience = problems.read(() => readAudience(env))
   const settings = problems.read(() => ({
     issuer: optionalString('SESSION_ISSUER', env.SESSION_ISSUER),
-    clockToleranceSeconds: integerInRange('SESSION_CLOCK_TOLERANCE_SECONDS', env.SESSION_CLOCK_TOLERANCE_SECONDS, {
-      min: 0,
-      max: MAX_CLOCK_TOLERANCE_SECONDS,
-      fallback: DEFAULT_CLOCK_TOLERANCE_SECONDS,
-    }),
+    clockToleranceSeconds: readClockTolerance(env),
     maxAgeSeconds: optionalInteger('SESSION_MAX_AGE_SECONDS', env.SESSION_MAX_AGE_SECONDS, {
       min: 60,
       max: MAX_SESSION_MAX_AGE_SECONDS,
@@ -86,19 +82,18 @@ function readKeySource(env: Record<string, unknown>, secretsGiven: boolean): Ses
       max: MAX_JWKS_MAX_STALE_SECONDS,
       fallback: DEFAULT_JWKS_MAX_STALE_SECONDS,
     })
-    return { kind: 'jwks', url: readJwksUrl(jwksUrl), maxStaleSeconds }
+    return { kind: 'jwks', url: secureUrl('SESSION_JWKS_URL', jwksUrl), maxStaleSeconds }
   }
   return secret === undefined ? 'secret-not-given' : { kind: 'secret', secret }
 }
 
-/** https only: the key set decides who may sign in. Plain http is for a login service on loopback. */
-function readJwksUrl(text: string): URL {
-  const url = URL.canParse(text) ? new URL(text) : undefined
-  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname))
-  if (!url || !secure) {
-    throw new ConfigError('SESSION_JWKS_URL', 'must be an https:// URL (plain http only for localhost or 127.0.0.1)')
-  }
-  return url
+/** Clock skew allowed on time claims: for every kind of session that carries them. */
+export function readClockTolerance(env: Record<string, unknown>): number {
+  return integerInRange('SESSION_CLOCK_TOLERANCE_SECONDS', env.SESSION_CLOCK_TOLERANCE_SECONDS, {
+    min: 0,
+    max: MAX_CLOCK_TOLERANCE_SECONDS,
+    fallback: DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  })
 }
 
 /** Algorithms are pinned here, and must suit the key: HS* with a secret, the rest with public keys. */

@@ -8,7 +8,7 @@ import type { KvSessionConfig } from '../session/kv'
 import { importCookieSigningKey } from '../session/signed-cookie'
 import type { ConfigProblems } from './problems'
 import type { ProviderConfig } from './providers'
-import { integerInRange, isLoopbackHost, optionalString, requiredString } from './values'
+import { integerInRange, optionalString, requiredString, secureUrl } from './values'
 
 export type SessionSourceConfig =
   | { kind: 'jwt' }
@@ -87,7 +87,10 @@ export async function readSourceConfig(
   }
   return problems.read(() => ({
     kind,
-    url: readIntrospectionUrl(env),
+    url: secureUrl(
+      'SESSION_INTROSPECTION_URL',
+      requiredString('SESSION_INTROSPECTION_URL', env.SESSION_INTROSPECTION_URL),
+    ),
     timeoutMs: integerInRange('SESSION_INTROSPECTION_TIMEOUT_MS', env.SESSION_INTROSPECTION_TIMEOUT_MS, {
       min: 100,
       max: 10_000,
@@ -120,20 +123,6 @@ async function readSigningKey(env: Record<string, unknown>): Promise<CryptoKey |
   }
   const secret = requiredString('SESSION_SECRET', env.SESSION_SECRET)
   return importCookieSigningKey(secret)
-}
-
-/** The cookie goes to this URL: https only, plain http only on loopback for development. */
-function readIntrospectionUrl(env: Record<string, unknown>): URL {
-  const text = requiredString('SESSION_INTROSPECTION_URL', env.SESSION_INTROSPECTION_URL)
-  const url = URL.canParse(text) ? new URL(text) : undefined
-  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname))
-  if (!url || !secure) {
-    throw new ConfigError(
-      'SESSION_INTROSPECTION_URL',
-      'must be an https:// URL (plain http only for localhost or 127.0.0.1)',
-    )
-  }
-  return url
 }
 
 function readKvBinding(env: Record<string, unknown>, bindingsGiven: boolean): string {

@@ -119,3 +119,15 @@ function parseJson(key: string, text: string): unknown {
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
+
+/**
+ * An https URL, or plain http on loopback (a stand-in during development and tests): where
+ * the Worker sends a cookie, or fetches the keys or answers it trusts.
+ */
+export function secureUrl(key: string, text: string): URL {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname))
+  if (!url || !secure)
+    throw new ConfigError(key, 'must be an https:// URL (plain http only for localhost or 127.0.0.1)')
+  return url
+}
