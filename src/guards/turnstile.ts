@@ -4,6 +4,7 @@
  * `response`, `remoteip`) before a guest gets a token.
  */
 import { TokenServiceError } from '../errors'
+import { fetchWithin } from '../outbound'
 
 export interface TurnstileConfig {
   secret: string
@@ -26,11 +27,7 @@ export async function requireTurnstile(request: Request, config: TurnstileConfig
   if (ip) form.set('remoteip', ip)
   let outcome: { success?: unknown; 'error-codes'?: unknown }
   try {
-    const answer = await fetch(config.verifyUrl, {
-      method: 'POST',
-      body: form,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    })
+    const answer = await fetchWithin(config.verifyUrl, { method: 'POST', body: form }, TIMEOUT_MS)
     if (!answer.ok) throw new Error(`http_${answer.status}`)
     outcome = await answer.json()
   } catch (error) {

@@ -9,6 +9,7 @@
  * concurrent misses for one cookie in an isolate make one call.
  */
 import { TokenServiceError } from '../errors'
+import { fetchWithin, type OutboundError } from '../outbound'
 import { percentDecoded } from './cookies'
 import { parseExactly } from './exact-json'
 import { isSignedCookieValid } from './signed-cookie'
@@ -59,14 +60,10 @@ export function introspectionSource(cookieName: string, config: IntrospectionCon
 async function askSite(config: IntrospectionConfig, cookieName: string, cookie: string): Promise<Identity> {
   let response: Response
   try {
-    response = await fetch(config.url, {
-      headers: { Cookie: `${cookieName}=${cookie}`, Accept: 'application/json' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.timeoutMs),
-    })
+    const headers = { Cookie: `${cookieName}=${cookie}`, Accept: 'application/json' }
+    response = await fetchWithin(config.url, { headers }, config.timeoutMs)
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-    throw unavailable(timedOut ? `timeout_after_${config.timeoutMs}ms` : `network_error: ${(error as Error).name}`)
+    throw unavailable((error as OutboundError).message)
   }
   if (response.status === 401 || response.status === 403) {
     await response.body?.cancel()

@@ -14,6 +14,7 @@
 import { createLocalJWKSet, errors, exportJWK, importX509, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
 import { TokenServiceError } from '../errors'
 import { logEvent } from '../log'
+import { fetchWithin, OutboundError } from '../outbound'
 
 export interface KeySetTiming {
   /** Keys older than this are refreshed (jose's default cache age, 10 minutes). */
@@ -144,17 +145,8 @@ const MIN_MAX_AGE_MS = 60_000
 const MAX_MAX_AGE_MS = 86_400_000
 
 async function downloadKeySet(url: URL, timeoutMs: number): Promise<{ jwks: JSONWebKeySet; maxAgeMs?: number }> {
-  let response: Response
-  try {
-    response = await fetch(url, {
-      headers: { accept: 'application/json, application/jwk-set+json' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-  } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-    throw new KeySetFetchError(timedOut ? `timeout_after_${timeoutMs}ms` : `network_error: ${describeFailure(error)}`)
-  }
+  const headers = { accept: 'application/json, application/jwk-set+json' }
+  const response = await fetchWithin(url, { headers }, timeoutMs)
   if (response.status !== 200) {
     await response.body?.cancel()
     throw new KeySetFetchError(`http_${response.status}`)
@@ -192,7 +184,7 @@ async function certificatesAsKeySet(certificates: Record<string, string>): Promi
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof KeySetFetchError) return error.message
+  if (error instanceof KeySetFetchError || error instanceof OutboundError) return error.message
   if (error instanceof errors.JOSEError) return `${error.code}: ${error.message}`
   return error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : 'unknown'
 }
