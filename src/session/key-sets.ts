@@ -8,6 +8,7 @@
  * - Concurrent refreshes are one fetch (single flight); every fetch has a short timeout.
  * - A `kid` the set lacks triggers at most one fetch per cooldown; otherwise the session is
  *   refused at once (401). A token's contents never cause a 5xx.
+ * - Keys fetched by one isolate serve the location's others (`key-set-cache.ts`).
  * - Only when no usable key was ever obtained (or the last is too stale) is the answer
  *   `503 SESSION_KEYS_UNAVAILABLE`, with `Retry-After`.
  */
@@ -15,6 +16,7 @@ import { createLocalJWKSet, errors, exportJWK, importX509, type JSONWebKeySet, t
 import { TokenServiceError } from '../errors'
 import { logEvent } from '../log'
 import { fetchWithin, OutboundError } from '../outbound'
+import { readSharedKeySet, type SharedKeySet, shareKeySet } from './key-set-cache'
 
 export interface KeySetTiming {
   /** Keys older than this are refreshed (jose's default cache age, 10 minutes). */
@@ -96,6 +98,14 @@ export class RemoteKeySet {
     })
   }
 
+  #use({ jwks, fetchedAt, refreshAfterMs }: SharedKeySet): void {
+    this.#keys = createLocalJWKSet(jwks)
+    this.#fetchedAt = fetchedAt
+    this.#refreshAfterMs = refreshAfterMs
+    this.#failures = 0
+    this.#retryAt = 0
+  }
+
   #age(): number {
     return this.#now() - this.#fetchedAt
   }
@@ -109,14 +119,20 @@ export class RemoteKeySet {
   }
 
   async #fetchKeys(why: string): Promise<void> {
+    // Another isolate of this location may hold fresh keys; an unknown kid asks the host itself.
+    const shared = why === 'unknown_kid' ? undefined : await readSharedKeySet(this.url)
+    if (shared && this.#now() - shared.fetchedAt < shared.refreshAfterMs) {
+      // The unknown-kid cooldown counts from when the location last asked the host.
+      this.#lastFetchAt = shared.fetchedAt
+      this.#use(shared)
+      return
+    }
     this.#lastFetchAt = this.#now()
     try {
       const { jwks, maxAgeMs } = await downloadKeySet(this.url, this.#timing.fetchTimeoutMs)
-      this.#keys = createLocalJWKSet(jwks)
-      this.#refreshAfterMs = maxAgeMs ?? this.#timing.refreshAfterMs
-      this.#fetchedAt = this.#now()
-      this.#failures = 0
-      this.#retryAt = 0
+      const fresh = { jwks, fetchedAt: this.#now(), refreshAfterMs: maxAgeMs ?? this.#timing.refreshAfterMs }
+      this.#use(fresh)
+      await shareKeySet(this.url, fresh)
     } catch (error) {
       this.#failures += 1
       const backoff = Math.min(this.#timing.firstBackoffMs * 2 ** (this.#failures - 1), this.#timing.maxBackoffMs)

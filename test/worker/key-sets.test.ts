@@ -144,6 +144,31 @@ describe('Finding 1: a JWKS outage', () => {
   })
 })
 
+describe('Isolates of one location', () => {
+  it("Should let a new isolate use the keys another fetched (Cache API), on the first one's schedule", async () => {
+    const host = new SwitchableKeySet('shared')
+    const session = await signed(inject('signingKeys').RS256)
+    expect(await outcome(keySetOf(host), session)).toBe('ok')
+    clock += 5 * MINUTE
+    const secondIsolate = keySetOf(host)
+    expect(await outcome(secondIsolate, session)).toBe('ok')
+    expect(await host.fetches()).toBe(1)
+    clock += 6 * MINUTE // 11 minutes after the first fetch: the keys are due for a refresh everywhere
+    expect(await outcome(secondIsolate, session)).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+  })
+
+  it('Should ask the host itself, not the shared copy, about an unknown kid', async () => {
+    const host = new SwitchableKeySet('shared-kid')
+    expect(await outcome(keySetOf(host), await signed(inject('signingKeys').RS256))).toBe('ok')
+    await host.mode('rotated')
+    clock += 31_000
+    const secondIsolate = keySetOf(host)
+    expect(await outcome(secondIsolate, await signed(inject('rotatedRsaKey')))).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+  })
+})
+
 describe('Finding 2: forged kids', () => {
   it('Should fetch at most once per cooldown under a flood of unknown kids, and refuse them at once', async () => {
     const host = new SwitchableKeySet('flood')
