@@ -8,6 +8,7 @@
  * edge (`caches.default`) under a SHA-256 of the URL and cookie, never the cookie itself, and
  * concurrent misses for one cookie in an isolate make one call.
  */
+import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
 import { TokenServiceError } from '../errors'
 import { fetchWithin, type OutboundError } from '../outbound'
 import { percentDecoded } from './cookies'
@@ -29,9 +30,6 @@ export interface IntrospectionConfig {
 
 /** The largest answer read from the site: a "who is this?" answer is a few hundred bytes. */
 const MAX_ANSWER_BYTES = 65_536
-
-/** A synthetic host for cache keys: never fetched, it only names entries. */
-const CACHE_KEY_BASE = 'https://introspection.connect-widget-token.invalid/'
 
 const SIGNED_OUT: Identity = { kind: 'anonymous', why: 'site_says_signed_out' }
 
@@ -116,22 +114,17 @@ function unavailable(reason: string): TokenServiceError {
   return new TokenServiceError('SESSION_UNAVAILABLE', `introspection: ${reason}`, { retryAfterSeconds: 5 })
 }
 
-export async function cacheKeyFor(url: URL, cookie: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${url.href}\n${cookie}`))
-  return CACHE_KEY_BASE + [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+export function cacheKeyFor(url: URL, cookie: string): Promise<string> {
+  return edgeCacheKey('introspection', `${url.href}\n${cookie}`)
 }
 
 async function readCache(key: string): Promise<Identity | undefined> {
-  const hit = await caches.default.match(key)
-  return hit ? (parseExactly(await hit.text()) as Identity) : undefined
+  const text = await readEdgeCache(key)
+  return text === undefined ? undefined : (parseExactly(text) as Identity)
 }
 
 /** Our own response with only the identity: the site's headers (`Set-Cookie` above all) are never stored. */
 async function writeCache(key: string, identity: Identity, config: IntrospectionConfig): Promise<void> {
   const seconds = identity.kind === 'visitor' ? config.cacheSeconds : config.negativeCacheSeconds
-  if (seconds <= 0) return
-  const entry = new Response(JSON.stringify(identity), {
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${seconds}` },
-  })
-  await caches.default.put(key, entry)
+  if (seconds > 0) await writeEdgeCache(key, JSON.stringify(identity), seconds)
 }

@@ -5,6 +5,7 @@
  * stay fresh, so every isolate refreshes on the same schedule.
  */
 import type { JSONWebKeySet } from 'jose'
+import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
 
 export interface SharedKeySet {
   jwks: JSONWebKeySet
@@ -13,13 +14,10 @@ export interface SharedKeySet {
   refreshAfterMs: number
 }
 
-/** A synthetic host for cache keys: never fetched, it only names entries. */
-const CACHE_KEY_BASE = 'https://key-sets.connect-widget-token.invalid/'
-
 export async function readSharedKeySet(url: URL): Promise<SharedKeySet | undefined> {
   try {
-    const hit = await caches.default.match(await cacheKey(url))
-    return hit ? ((await hit.json()) as SharedKeySet) : undefined
+    const text = await readEdgeCache(await edgeCacheKey('key-sets', url.href))
+    return text === undefined ? undefined : (JSON.parse(text) as SharedKeySet)
   } catch {
     // The cache is an optimisation: without it, the host is asked.
     return undefined
@@ -28,17 +26,9 @@ export async function readSharedKeySet(url: URL): Promise<SharedKeySet | undefin
 
 export async function shareKeySet(url: URL, entry: SharedKeySet): Promise<void> {
   const seconds = Math.max(1, Math.ceil(entry.refreshAfterMs / 1000))
-  const response = new Response(JSON.stringify(entry), {
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${seconds}` },
-  })
   try {
-    await caches.default.put(await cacheKey(url), response)
+    await writeEdgeCache(await edgeCacheKey('key-sets', url.href), JSON.stringify(entry), seconds)
   } catch {
     // As above: a failed put costs a later isolate one fetch, nothing more.
   }
-}
-
-async function cacheKey(url: URL): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url.href))
-  return CACHE_KEY_BASE + [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }

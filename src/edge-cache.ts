@@ -1,0 +1,24 @@
+/**
+ * @module The Cache API (`caches.default`) as a small store shared by a location's isolates:
+ * entries live under synthetic URLs named by a SHA-256 (never the secret or cookie they
+ * stand for), hold JSON text this Worker wrote itself, and expire after `max-age`.
+ */
+
+/** `https://<namespace>.connect-widget-token.invalid/<sha256 of text>`: never fetched, it only names. */
+export async function edgeCacheKey(namespace: string, text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  return `https://${namespace}.connect-widget-token.invalid/${hex}`
+}
+
+export async function readEdgeCache(key: string): Promise<string | undefined> {
+  const hit = await caches.default.match(key)
+  return hit ? hit.text() : undefined
+}
+
+export async function writeEdgeCache(key: string, json: string, seconds: number): Promise<void> {
+  const entry = new Response(json, {
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${seconds}` },
+  })
+  await caches.default.put(key, entry)
+}
