@@ -29,7 +29,8 @@ export async function verifySessionCookie(cookie: string, config: SessionConfig)
     throw new TokenServiceError('SESSION_INVALID', 'cookie_too_large')
   }
   const segments = cookie.split('.')
-  if (segments.length !== 3 || !segments.every(isCanonicalBase64url)) {
+  const decoded = segments.length === 3 ? segments.map(canonicalBase64url) : []
+  if (decoded.length !== 3 || decoded.includes(undefined)) {
     throw new TokenServiceError('SESSION_INVALID', 'malformed_base64url')
   }
   const options: JWTVerifyOptions = {
@@ -46,7 +47,8 @@ export async function verifySessionCookie(cookie: string, config: SessionConfig)
   } catch (error) {
     throw sessionError(error)
   }
-  return parseExactly(new TextDecoder().decode(base64url.decode(segments[1]))) as SessionClaims
+  // The payload as decoded for the canonical check, parsed again with every number's digits.
+  return parseExactly(new TextDecoder().decode(decoded[1])) as SessionClaims
 }
 
 /**
@@ -89,13 +91,14 @@ export function checkTimes(payload: JWTPayload, toleranceSeconds: number): void 
   }
 }
 
-/** Canonical base64url only: the same bytes must not verify under several spellings. */
-function isCanonicalBase64url(segment: string): boolean {
-  if (!/^[A-Za-z0-9_-]+$/.test(segment)) return false
+/** The segment's bytes if it is canonical base64url: the same bytes must not verify under several spellings. */
+function canonicalBase64url(segment: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(segment)) return undefined
   try {
-    return base64url.encode(base64url.decode(segment)) === segment
+    const bytes = base64url.decode(segment)
+    return base64url.encode(bytes) === segment ? bytes : undefined
   } catch {
-    return false
+    return undefined
   }
 }
 
