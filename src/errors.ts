@@ -83,6 +83,11 @@ export class TokenServiceError extends Error {
   }
 }
 
+/** The session's source (the site, KV) cannot answer now; trying again shortly can help. */
+export function sessionUnavailable(reason: string): TokenServiceError {
+  return new TokenServiceError('SESSION_UNAVAILABLE', reason, { retryAfterSeconds: 5 })
+}
+
 /** A configuration mistake: names the offending key so the operator can fix it. */
 export class ConfigError extends TypeError {
   override name = 'ConfigError'

@@ -9,7 +9,7 @@
  * concurrent misses for one cookie in an isolate make one call.
  */
 import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
-import { TokenServiceError } from '../errors'
+import { sessionUnavailable, TokenServiceError } from '../errors'
 import { fetchWithin, type OutboundError } from '../outbound'
 import { percentDecoded } from './cookies'
 import { parseExactly } from './exact-json'
@@ -111,7 +111,7 @@ async function readLimited(response: Response): Promise<string> {
 }
 
 function unavailable(reason: string): TokenServiceError {
-  return new TokenServiceError('SESSION_UNAVAILABLE', `introspection: ${reason}`, { retryAfterSeconds: 5 })
+  return sessionUnavailable(`introspection: ${reason}`)
 }
 
 export function cacheKeyFor(url: URL, cookie: string): Promise<string> {

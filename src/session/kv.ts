@@ -6,7 +6,7 @@
  * KV is eventually consistent: a record written at sign-in can take up to about 60 s to reach
  * other locations (README, "Which session source fits").
  */
-import { TokenServiceError } from '../errors'
+import { sessionUnavailable, TokenServiceError } from '../errors'
 import { parseExactly } from './exact-json'
 import { isSignedCookieValid } from './signed-cookie'
 import type { Identity } from './source'
@@ -39,17 +39,17 @@ export function kvSessionSource(config: KvSessionConfig) {
     try {
       record = await (env[config.binding] as KVNamespace).get(key, 'text')
     } catch (error) {
-      throw new TokenServiceError('SESSION_UNAVAILABLE', `kv: ${(error as Error).name}`, { retryAfterSeconds: 5 })
+      throw sessionUnavailable(`kv: ${(error as Error).name}`)
     }
     if (record === null) return { kind: 'anonymous', why: 'no_session_record' }
     let claims: unknown
     try {
       claims = parseExactly(record)
     } catch {
-      throw new TokenServiceError('SESSION_UNAVAILABLE', 'kv: record_not_json', { retryAfterSeconds: 5 })
+      throw sessionUnavailable('kv: record_not_json')
     }
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-      throw new TokenServiceError('SESSION_UNAVAILABLE', 'kv: record_not_a_json_object', { retryAfterSeconds: 5 })
+      throw sessionUnavailable('kv: record_not_a_json_object')
     }
     return { kind: 'visitor', claims: claims as Record<string, unknown> }
   }
