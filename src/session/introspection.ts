@@ -6,13 +6,15 @@
  * visitor; 401/403: nobody signed in; anything else (another status, a redirect, a timeout,
  * not JSON, too large): `503 SESSION_UNAVAILABLE`, never a token. Answers are cached at the
  * edge (`caches.default`) under a SHA-256 of the URL and cookie, never the cookie itself, and
- * concurrent misses for one cookie in an isolate make one call.
+ * concurrent misses for one cookie in an isolate make one call. The isolate also remembers
+ * the answers it has seen until the same expiry, so a visitor's next token skips the cache's
+ * round trip.
  */
 import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
 import { sessionUnavailable, TokenServiceError } from '../errors'
 import { fetchWithin, type OutboundError } from '../outbound'
 import { percentDecoded } from './cookies'
-import { parseExactly } from './exact-json'
+import { claimNumber, parseExactly } from './exact-json'
 import { isSignedCookieValid } from './signed-cookie'
 import type { Identity } from './source'
 
@@ -33,22 +35,48 @@ const MAX_ANSWER_BYTES = 65_536
 
 const SIGNED_OUT: Identity = { kind: 'anonymous', why: 'site_says_signed_out' }
 
+/** Answers an isolate remembers at most; beyond, the oldest is forgotten. */
+const REMEMBERED_ANSWERS = 1_000
+
+/** An answer as cached: who the visitor is, and until when (ms since the epoch) that holds. */
+interface CachedAnswer {
+  identity: Identity
+  expiresAt: number
+}
+
 export function introspectionSource(cookieName: string, config: IntrospectionConfig) {
   const pending = new Map<string, Promise<Identity>>()
+  const remembered = new Map<string, CachedAnswer>()
+  const remember = (key: string, answer: CachedAnswer) => {
+    remembered.delete(key)
+    remembered.set(key, answer)
+    if (remembered.size > REMEMBERED_ANSWERS) remembered.delete(remembered.keys().next().value as string)
+  }
   return async function introspect(cookie: string): Promise<Identity> {
     // `cookie` is as the browser sent it (forwarded unchanged); its signature covers the decoded value.
     if (config.signedCookieKey && !(await isSignedCookieValid(percentDecoded(cookie), config.signedCookieKey))) {
       throw new TokenServiceError('SESSION_INVALID', 'bad_cookie_signature')
     }
     const cacheKey = await cacheKeyFor(config.url, `${cookieName}=${cookie}`)
-    const cached = await readCache(cacheKey)
-    if (cached) return cached
+    const known = remembered.get(cacheKey) ?? (await readCache(cacheKey))
+    if (known && known.expiresAt > Date.now()) {
+      remember(cacheKey, known)
+      return known.identity
+    }
+    remembered.delete(cacheKey)
     let call = pending.get(cacheKey)
     if (!call) {
       call = askSite(config, cookieName, cookie).finally(() => pending.delete(cacheKey))
       pending.set(cacheKey, call)
       const identity = await call
-      await writeCache(cacheKey, identity, config)
+      const seconds = identity.kind === 'visitor' ? config.cacheSeconds : config.negativeCacheSeconds
+      if (seconds > 0) {
+        const answer = { identity, expiresAt: Date.now() + seconds * 1000 }
+        remember(cacheKey, answer)
+        await writeEdgeCache(cacheKey, JSON.stringify(answer), seconds).catch(() => {
+          // The edge cache is an optimisation: without it, the next isolate asks the site.
+        })
+      }
       return identity
     }
     return call
@@ -118,13 +146,12 @@ export function cacheKeyFor(url: URL, cookie: string): Promise<string> {
   return edgeCacheKey('introspection', `${url.href}\n${cookie}`)
 }
 
-async function readCache(key: string): Promise<Identity | undefined> {
-  const text = await readEdgeCache(key)
-  return text === undefined ? undefined : (parseExactly(text) as Identity)
-}
-
-/** Our own response with only the identity: the site's headers (`Set-Cookie` above all) are never stored. */
-async function writeCache(key: string, identity: Identity, config: IntrospectionConfig): Promise<void> {
-  const seconds = identity.kind === 'visitor' ? config.cacheSeconds : config.negativeCacheSeconds
-  if (seconds > 0) await writeEdgeCache(key, JSON.stringify(identity), seconds)
+/** Our own entry with only the identity: the site's headers (`Set-Cookie` above all) are never stored. */
+async function readCache(key: string): Promise<CachedAnswer | undefined> {
+  const text = await readEdgeCache(key).catch(() => undefined)
+  if (text === undefined) return undefined
+  // Parsed exactly for the claims' sake, so the expiry may arrive as its source text.
+  const answer = parseExactly(text) as { identity?: Identity; expiresAt?: unknown }
+  const expiresAt = claimNumber(answer.expiresAt)
+  return answer.identity && expiresAt !== undefined ? { identity: answer.identity, expiresAt } : undefined
 }

@@ -6,14 +6,24 @@ import { GUESTS, introspection, meUrl, SITE_SECRET, siteCalls, siteSession, with
 describe('Introspection: an opaque session the site answers for', () => {
   it('Should map the site answer, then serve the same cookie from the edge cache without a call', async () => {
     const url = meUrl()
-    const fetchToken = workerWithEnv(introspection(url))
     const cookie = await siteSession('ann')
-    const first = await fetchToken(withSiteCookie(cookie))
+    const first = await workerWithEnv(introspection(url))(withSiteCookie(cookie))
     expect(first.status).toBe(200)
     expect((await widgetToken(first)).claims.attributes).toMatchObject({ memberId: 'member-ann', name: 'ann' })
     expect(await siteCalls(url)).toBe(1)
-    const second = await fetchToken(withSiteCookie(cookie))
+    // Another isolate of the location (a fresh app, nothing remembered) finds the answer at the edge.
+    const second = await workerWithEnv(introspection(url))(withSiteCookie(cookie))
     expect(second.status).toBe(200)
+    expect(await siteCalls(url)).toBe(1)
+  })
+
+  it('Should remember an answer in the isolate, so the next token skips the edge cache too', async () => {
+    const url = meUrl()
+    const fetchToken = workerWithEnv(introspection(url))
+    const cookie = await siteSession('amy')
+    expect((await fetchToken(withSiteCookie(cookie))).status).toBe(200)
+    await caches.default.delete(await cacheKeyFor(new URL(url), `connect.sid=${cookie}`))
+    expect((await fetchToken(withSiteCookie(cookie))).status).toBe(200)
     expect(await siteCalls(url)).toBe(1)
   })
 
