@@ -29,8 +29,7 @@ export async function verifySessionCookie(cookie: string, config: SessionConfig)
     throw new TokenServiceError('SESSION_INVALID', 'cookie_too_large')
   }
   const segments = cookie.split('.')
-  const decoded = segments.length === 3 ? segments.map(canonicalBase64url) : []
-  if (decoded.length !== 3 || decoded.includes(undefined)) {
+  if (segments.length !== 3 || !segments.every((segment) => CANONICAL_BASE64URL.test(segment))) {
     throw new TokenServiceError('SESSION_INVALID', 'malformed_base64url')
   }
   const options: JWTVerifyOptions = {
@@ -41,14 +40,26 @@ export async function verifySessionCookie(cookie: string, config: SessionConfig)
     maxTokenAge: config.maxAgeSeconds,
     requiredClaims: ['exp'],
   }
+  let payload: JWTPayload
   try {
-    const payload = await verifyWithAnyMatchingKey(cookie, config.getKey, options)
+    payload = await verifyWithAnyMatchingKey(cookie, config.getKey, options)
     checkTimes(payload, config.clockToleranceSeconds)
   } catch (error) {
     throw sessionError(error)
   }
-  // The payload as decoded for the canonical check, parsed again with every number's digits.
-  return parseExactly(new TextDecoder().decode(decoded[1])) as SessionClaims
+  return exactClaims(payload, segments[1])
+}
+
+/**
+ * jose's claims, unless a number in the payload is written in a way `JSON.parse` would not
+ * give back (`9007199254740993`, `12.50`): then the payload parsed again, digits kept.
+ */
+function exactClaims(payload: JWTPayload, encodedPayload: string): SessionClaims {
+  const text = new TextDecoder().decode(base64url.decode(encodedPayload))
+  for (const [token] of text.matchAll(JSON_STRING_OR_NUMBER)) {
+    if (token[0] !== '"' && String(Number(token)) !== token) return parseExactly(text) as SessionClaims
+  }
+  return payload
 }
 
 /**
@@ -91,16 +102,15 @@ export function checkTimes(payload: JWTPayload, toleranceSeconds: number): void 
   }
 }
 
-/** The segment's bytes if it is canonical base64url: the same bytes must not verify under several spellings. */
-function canonicalBase64url(segment: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(segment)) return undefined
-  try {
-    const bytes = base64url.decode(segment)
-    return base64url.encode(bytes) === segment ? bytes : undefined
-  } catch {
-    return undefined
-  }
-}
+/**
+ * Canonical base64url, so the same bytes cannot verify under several spellings: unpadded, and
+ * a last character whose unused low bits are zero (a length of 4n+2 ends in A, Q, g or w; 4n+3
+ * in a character whose value is a multiple of 4; 4n+1 is never valid).
+ */
+const CANONICAL_BASE64URL = /^(?:[\w-]{4})*(?:[\w-]{4}|[\w-]{2}[AEIMQUYcgkosw048]|[\w-][AQgw])$/
+
+/** Each string of a JSON text, whole (so digits inside it are skipped), or each number. */
+const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
 
 /** Maps every way verification can fail onto a public code; the reason stays for the log. */
 function sessionError(error: unknown): TokenServiceError {
