@@ -28,15 +28,11 @@ export function createApp(config: Config, extend?: AppExtension['routes']): App 
   const source = createSessionSource(config)
   for (const widget of config.widgets) {
     const path = widget.tokenPath
-    app.use(path, async function nameWidget(c, next) {
-      c.set('widget', widget.name)
-      await next()
-    })
-    app.use(path, originGuard(widget.origins))
+    app.use(path, originGuard(widget))
     app.get(path, tokenHandler(config, widget, source))
     // Preflights from allowed origins are answered by the origin guard; this is the rest.
-    app.options(path, (c) => c.body(null, 204, { Allow: ALLOW }))
-    app.all(path, () => {
+    app.all(path, (c) => {
+      if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: ALLOW })
       throw new TokenServiceError('METHOD_NOT_ALLOWED')
     })
   }

@@ -1,18 +1,20 @@
 /**
  * @module The token route's origin check and CORS: same-origin and non-browser requests pass
  * without CORS headers; allowed origins get credentialed CORS; others get 403 and no CORS.
+ * It runs first on a widget's path, so it also names the widget for the request's log line.
  */
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
+import type { WidgetConfig } from '../config/widgets'
 import { TokenServiceError } from '../errors'
 import { TURNSTILE_HEADER } from '../guards/turnstile'
-import type { OriginPolicy } from '../origins'
 import { DROPPED_FIELDS_HEADER } from './token-route'
 
 /** How long a browser may reuse a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600
 
-export function originGuard(policy: OriginPolicy): MiddlewareHandler {
+export function originGuard(widget: WidgetConfig): MiddlewareHandler {
+  const policy = widget.origins
   const credentialedCors = cors({
     // Reached only for origins the policy allowed, so the origin is echoed, never `*`.
     origin: (origin) => origin,
@@ -25,6 +27,7 @@ export function originGuard(policy: OriginPolicy): MiddlewareHandler {
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   })
   return async function originGuard(c, next) {
+    c.set('widget', widget.name)
     const origin = c.req.header('Origin')
     if (origin === undefined || origin === new URL(c.req.url).origin) {
       // The answer differs by origin, so shared caches must key on it (cors() does the same).
