@@ -51,29 +51,73 @@ export function createApp(config: Config, extend?: AppExtension['routes']): App 
   return app
 }
 
-/** The Worker: loads configuration on first use, then serves from an app built for it. */
-export function createWorker(extension: AppExtension = {}): ExportedHandler<Env> {
+export interface TokenWorker extends ExportedHandler<Env> {
+  /**
+   * Reads the configuration, imports the keys and builds the app now rather than on the first
+   * request. Requests whose `env` holds the same bindings use what was prepared.
+   */
+  prepare(env: Env): void
+}
+
+/** The Worker: loads configuration on first use (or when prepared), then serves from an app built for it. */
+export function createWorker(extension: AppExtension = {}): TokenWorker {
   const apps = new WeakMap<Config, Promise<App>>()
+  const appFor = (config: Config) => {
+    let app = apps.get(config)
+    if (!app) {
+      app = buildApp(config, extension)
+      apps.set(config, app)
+    }
+    return app
+  }
+  let prepared: Env | undefined
+  /** The env whose configuration serves a request's: the prepared one when the bindings match. */
+  const configured = new WeakMap<Env, Env>()
+  const configuredEnv = (env: Env) => {
+    let chosen = configured.get(env)
+    if (!chosen) {
+      chosen = prepared && sameBindings(prepared, env) ? prepared : env
+      configured.set(env, chosen)
+    }
+    return chosen
+  }
   return {
+    prepare(env) {
+      prepared = env
+      // An invalid configuration is logged by loadConfig and answered on each request.
+      loadConfig(env).then(appFor, () => {})
+    },
     async fetch(request, env, ctx) {
       const started = Date.now()
       let config: Config
       try {
-        config = await loadConfig(env)
+        config = await loadConfig(configuredEnv(env))
       } catch (error) {
         const keys = error instanceof InvalidConfigError ? error.keys : ['unknown']
         const failure = new TokenServiceError('CONFIG_INVALID', 'config_invalid', { log: { keys } })
         logRequest(request, started, failure.status, { failure })
         return errorResponse(failure)
       }
-      let app = apps.get(config)
-      if (!app) {
-        app = buildApp(config, extension)
-        apps.set(config, app)
-      }
-      return (await app).fetch(request, env, ctx)
+      return (await appFor(config)).fetch(request, env, ctx)
     },
   }
+}
+
+/**
+ * The module's `env` and a request's are different objects over the same bindings: the same
+ * names, the same text, equal JSON, bindings of the same kind.
+ */
+function sameBindings(a: Env, b: Env): boolean {
+  const names = Object.keys(a)
+  if (names.length !== Object.keys(b).length) return false
+  return names.every((name) => {
+    const [x, y] = [a[name], b[name]]
+    if (x === y) return true
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false
+    if (Array.isArray(x) || Object.getPrototypeOf(x) === Object.prototype)
+      return JSON.stringify(x) === JSON.stringify(y)
+    return Object.getPrototypeOf(x) === Object.getPrototypeOf(y)
+  })
 }
 
 async function buildApp(config: Config, extension: AppExtension): Promise<App> {

@@ -1,5 +1,6 @@
 /**
- * @module Worker env (vars and secrets) → a typed, validated `Config`, built once per isolate.
+ * @module Worker env (vars and secrets) → a typed, validated `Config`, built once per isolate
+ * (when it starts, see `src/index.ts`).
  *
  * One validator, two callers: the Worker reads its env with it, and `npm run check-config`
  * runs the same code over `wrangler.toml` before a deployment. Every mistake is reported,
