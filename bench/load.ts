@@ -1,6 +1,7 @@
 /**
- * @module A closed-loop HTTP load: `connections` keep-alive connections, each sending its
- * next request when the last answer is read, until `requests` have been answered.
+ * @module A closed-loop HTTP load at fixed concurrency: `connections` keep-alive connections,
+ * each sending its next request when the last answer is read, until `requests` have been
+ * answered. Every request's latency is kept, so percentiles are exact, not bucketed.
  */
 import { Agent, request } from 'node:http'
 
@@ -8,6 +9,8 @@ export interface LoadResult {
   requests: number
   seconds: number
   statuses: Record<number, number>
+  /** Latency percentiles in microseconds, from sending the request to reading the whole answer. */
+  latencyMicros: { p50: number; p99: number }
 }
 
 export async function runLoad(
@@ -17,19 +20,24 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections })
   const statuses: Record<number, number> = {}
+  const latencies = new Float64Array(requests)
   let sent = 0
   const started = process.hrtime.bigint()
   const loop = async () => {
     while (sent < requests) {
-      sent += 1
+      const index = sent++
+      const before = process.hrtime.bigint()
       const status = await get(url, headers, agent)
+      latencies[index] = Number(process.hrtime.bigint() - before) / 1_000
       statuses[status] = (statuses[status] ?? 0) + 1
     }
   }
   await Promise.all(Array.from({ length: connections }, loop))
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   agent.destroy()
-  return { requests, seconds, statuses }
+  latencies.sort()
+  const percentile = (p: number) => latencies[Math.min(requests - 1, Math.floor((p / 100) * requests))]
+  return { requests, seconds, statuses, latencyMicros: { p50: percentile(50), p99: percentile(99) } }
 }
 
 function get(url: string, headers: Record<string, string>, agent: Agent): Promise<number> {

@@ -1,165 +1,167 @@
 /**
- * @module `npm run bench`: CPU per token request under plain workerd, against two baselines
- * measured in the same run.
+ * @module `npm run bench [-- --quick] [--write] [--upstream-delay-ms N]`: this Worker against
+ * the runtime's floor, a hand-written WebCrypto version and the Node.js + Express +
+ * jsonwebtoken + cookie-parser peer, all measured in one run under one load generator.
  *
- * - static: a Worker that answers a token-sized JSON body with no work (the runtime's floor);
- * - webcrypto: a hand-written HS256 verify + sign on WebCrypto, no framework or checks
- *   (the least work the job takes);
- * - the real bundle (`wrangler deploy --dry-run`, minified) on the demo configuration, with
- *   an HS256 session, and with an RS256 session verified against a public key.
+ * - warm: requests/s, latency p50/p99 at fixed concurrency and CPU per request, as medians of
+ *   interleaved rounds with their spread (`hot.ts`);
+ * - cold: a fresh workerd process to its first token, with the login service's key set behind
+ *   a loopback server that answers after `--upstream-delay-ms` (default 100), with the
+ *   location's cache empty and warm (`cold.ts`);
+ * - the bundle's size and `wrangler check startup`.
  *
- * CPU is read from the workerd process (/proc/PID/task/∗/schedstat), so the load generator's
- * own CPU is not counted. Figures are printed, never asserted: compare the ratios.
+ * Figures are printed, never asserted. `--write` puts them into BENCHMARKS.md, its chart
+ * (docs/benchmarks.svg) and the README's table, between their `bench:` markers. Every run
+ * keeps its figures in bench/.out/results.json; `--from-last-run` reports (and writes) them
+ * again without measuring.
  */
-import { mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose'
-import { unstable_readConfig } from 'wrangler'
-import { dotenvValue } from '../test/support/dotenv.ts'
-import { dryRunDeploy } from '../test/support/wrangler-process.ts'
-import { runLoad } from './load.ts'
-import { type Binding, startWorkerd } from './workerd.ts'
+import { measureCold } from './cold.ts'
+import {
+  benchFixture,
+  buildWorker,
+  floorWorker,
+  handWrittenWorker,
+  introspectionWorker,
+  jwksWorker,
+  sessionHeaders,
+  startExpressPeer,
+  tokenWorker,
+} from './fixtures.ts'
+import { type HotVariant, measureHot } from './hot.ts'
+import { startMiniflare } from './miniflare.ts'
+import { type BenchResult, chartSvg, consoleReport } from './report.ts'
+import { checkStartup } from './startup.ts'
+import { startUpstream } from './upstream.ts'
+import { describeMachine, writeBenchmarks } from './write.ts'
 
-const quick = process.argv.includes('--quick')
-const ROUNDS = quick ? 3 : 9
-const REQUESTS_PER_ROUND = quick ? 1_000 : 5_000
-const WARMUP = quick ? 500 : 4_000
-const CONNECTIONS = 8
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const upstreamDelayMs = args.includes('--upstream-delay-ms')
+  ? Number(args[args.indexOf('--upstream-delay-ms') + 1])
+  : 100
 const OUT = resolve('bench/.out')
-
-interface Variant {
-  name: string
-  modulePath: string
-  bindings: Record<string, Binding>
-  cookie: string
-}
+const RESULTS = join(OUT, 'results.json')
+const HAND_WRITTEN = 'hand-written WebCrypto, HS256'
+const HAND_WRITTEN_RS256 = 'hand-written WebCrypto, RS256'
+const EXPRESS_HS256 = 'Express + jsonwebtoken, HS256'
+const EXPRESS_RS256 = 'Express + jsonwebtoken, RS256'
 
 async function main() {
+  const result = args.includes('--from-last-run') ? lastRun() : await measure()
+  console.log(consoleReport(result))
+  writeFileSync(join(OUT, 'benchmarks.svg'), chartSvg(result))
+  if (args.includes('--write')) {
+    if (result.quick) throw new Error('--write records a full run: drop --quick')
+    writeBenchmarks(result)
+  }
+}
+
+function lastRun(): BenchResult {
+  if (!existsSync(RESULTS)) throw new Error(`no earlier run in ${RESULTS}: run npm run bench first`)
+  return JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchResult
+}
+
+async function measure(): Promise<BenchResult> {
+  if (!Number.isFinite(upstreamDelayMs) || upstreamDelayMs < 0) throw new Error('--upstream-delay-ms takes a number')
   rmSync(OUT, { recursive: true, force: true })
   mkdirSync(OUT, { recursive: true })
-  await dryRunDeploy(undefined, join(OUT, 'token'))
-  const config = unstable_readConfig({ config: 'wrangler.toml' })
-  const secrets = {
-    CONNECT_SECRET: dotenvValue('.dev.vars.example', 'CONNECT_SECRET'),
-    SESSION_SECRET: dotenvValue('.dev.vars.example', 'SESSION_SECRET'),
-  }
-  const vars = config.vars as Record<string, Binding>
-  const claims = { sub: 'member-123456789', name: 'Jane Doe', email: 'jane@example.com', profile: { tier: 'gold' } }
-  const session = () =>
-    new SignJWT(claims)
-      .setIssuer(String(vars.SESSION_ISSUER))
-      .setAudience((vars.SESSION_AUDIENCE as string[])[0])
-      .setIssuedAt()
-      .setExpirationTime('2h')
-  const hsCookie = await session()
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(secrets.SESSION_SECRET))
-  const rsa = await generateKeyPair('RS256', { extractable: true })
-  const rsCookie = await session().setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(rsa.privateKey)
-
-  const tokenModule = join(OUT, 'token', 'index.js')
-  const variants: Variant[] = [
-    { name: 'static JSON (floor)', modulePath: resolve('bench/baseline-static.js'), bindings: {}, cookie: hsCookie },
+  const modulePath = await buildWorker(join(OUT, 'token'))
+  const fixture = await benchFixture()
+  const upstream = await startUpstream({
+    jwks: fixture.jwks,
+    identities: new Map([[fixture.opaqueSession.cookie, fixture.opaqueSession.identity]]),
+    delayMs: upstreamDelayMs,
+  })
+  const hs256 = sessionHeaders(fixture, 'HS256')
+  const rs256 = sessionHeaders(fixture, 'RS256')
+  const hot: HotVariant[] = [
+    { name: 'static JSON (floor)', headers: hs256, start: () => startMiniflare(floorWorker(fixture)) },
+    { name: HAND_WRITTEN, headers: hs256, start: () => startMiniflare(handWrittenWorker(fixture)) },
     {
-      name: 'hand-written WebCrypto',
-      modulePath: resolve('bench/baseline-webcrypto.js'),
-      bindings: secrets,
-      cookie: hsCookie,
+      name: HAND_WRITTEN_RS256,
+      handWritten: HAND_WRITTEN_RS256,
+      peer: EXPRESS_RS256,
+      headers: rs256,
+      start: () => startMiniflare(handWrittenWorker(fixture, 'RS256')),
     },
-    { name: 'token, HS256 session', modulePath: tokenModule, bindings: { ...vars, ...secrets }, cookie: hsCookie },
+    { name: EXPRESS_HS256, headers: hs256, start: () => startExpressPeer(fixture, 'HS256') },
     {
-      name: 'token, RS256 session',
-      modulePath: tokenModule,
-      bindings: {
-        ...vars,
-        CONNECT_SECRET: secrets.CONNECT_SECRET,
-        SESSION_ALGORITHMS: ['RS256'],
-        SESSION_PUBLIC_KEY: await exportSPKI(rsa.publicKey),
-      },
-      cookie: rsCookie,
+      name: EXPRESS_RS256,
+      handWritten: HAND_WRITTEN_RS256,
+      peer: EXPRESS_RS256,
+      headers: rs256,
+      start: () => startExpressPeer(fixture, 'RS256'),
+    },
+    {
+      name: 'this Worker, HS256 session',
+      peer: EXPRESS_HS256,
+      headers: hs256,
+      start: () => startMiniflare(tokenWorker(fixture, modulePath, 'HS256')),
+    },
+    {
+      name: 'this Worker, RS256 session',
+      handWritten: HAND_WRITTEN_RS256,
+      peer: EXPRESS_RS256,
+      headers: rs256,
+      start: () => startMiniflare(tokenWorker(fixture, modulePath, 'RS256')),
+    },
+    {
+      name: 'this Worker, introspection (cache hit)',
+      headers: { Cookie: fixture.opaqueSession.cookie },
+      start: () => startMiniflare(introspectionWorker(fixture, modulePath, upstream.url)),
     },
   ]
-
-  const workers = await Promise.all(
-    variants.map((variant, index) =>
-      startWorkerd(`variant-${index}`, {
-        dir: OUT,
-        modulePath: variant.modulePath,
-        compatibilityDate: config.compatibility_date as string,
-        bindings: variant.bindings,
-      }),
-    ),
-  )
-  try {
-    const load = (index: number, requests: number) =>
-      runLoad(
-        `${workers[index].url}/token`,
-        { Cookie: `session=${variants[index].cookie}` },
-        {
-          requests,
-          connections: CONNECTIONS,
-        },
-      )
-    for (const [index, variant] of variants.entries()) expectAllOk(variant.name, await load(index, WARMUP))
-    console.log(
-      `${ROUNDS} rounds of ${REQUESTS_PER_ROUND} requests per variant, interleaved, over ${CONNECTIONS} keep-alive connections`,
-    )
-    // Interleaved rounds, so drift in the machine's speed falls on every variant alike.
-    const samples = variants.map(() => ({ cpuMicros: [] as number[], perSecond: [] as number[] }))
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [index, variant] of variants.entries()) {
-        const cpuBefore = workers[index].cpuNanoseconds()
-        const result = await load(index, REQUESTS_PER_ROUND)
-        expectAllOk(variant.name, result)
-        samples[index].cpuMicros.push((workers[index].cpuNanoseconds() - cpuBefore) / 1_000 / REQUESTS_PER_ROUND)
-        samples[index].perSecond.push(REQUESTS_PER_ROUND / result.seconds)
-      }
-    }
-    const rows = variants.map((variant, index) => ({
-      name: variant.name,
-      cpuMicros: median(samples[index].cpuMicros),
-      perSecond: median(samples[index].perSecond),
-    }))
-    report(rows)
-  } finally {
-    await Promise.all(workers.map((worker) => worker.stop()))
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
-
-function expectAllOk(name: string, result: { statuses: Record<number, number> }) {
-  const statuses = Object.keys(result.statuses)
-  if (statuses.length !== 1 || statuses[0] !== '200') {
-    throw new Error(`${name}: expected only 200s, got ${JSON.stringify(result.statuses)}`)
-  }
-}
-
-function report(rows: { name: string; cpuMicros: number; perSecond: number }[]) {
-  const [floor, handWritten] = rows
-  console.log('')
+  const settings = quick
+    ? { rounds: 3, requestsPerRound: 1_000, warmupRequests: 500, connections: 8 }
+    : { rounds: 9, requestsPerRound: 5_000, warmupRequests: 4_000, connections: 8 }
   console.log(
-    `${'variant'.padEnd(26)}${'CPU µs/request'.padStart(16)}${'× floor'.padStart(10)}${'× hand-written'.padStart(16)}${'requests/s'.padStart(12)}`,
+    `Warm: ${settings.rounds} interleaved rounds of ${settings.requestsPerRound} requests per variant, ${settings.connections} keep-alive connections`,
   )
-  for (const row of rows) {
-    console.log(
-      `${row.name.padEnd(26)}${row.cpuMicros.toFixed(1).padStart(16)}${(row.cpuMicros / floor.cpuMicros).toFixed(2).padStart(10)}${(row.cpuMicros / handWritten.cpuMicros).toFixed(2).padStart(16)}${Math.round(row.perSecond).toString().padStart(12)}`,
-    )
-  }
-  console.log('')
-  for (const row of rows.slice(2)) {
-    const overFloor = row.cpuMicros - floor.cpuMicros
-    console.log(
-      `${row.name}: ${overFloor.toFixed(1)} µs of CPU above the floor (${((overFloor / 1000) * 100).toFixed(1)}% of 1 ms)`,
-    )
-  }
-  console.log('Medians over the rounds. CPU counts the whole workerd process, HTTP parsing included, so the figure')
-  console.log(
-    "above the floor is the Worker's own work; requests/s is bounded by the load generator on the same cores.",
+  const hotRows = await measureHot(hot, settings)
+
+  const jwksUrl = `${upstream.url}/jwks.json`
+  const jwksFetches = () => upstream.count('/jwks.json')
+  const trials = quick ? 2 : 7
+  console.log(`Cold: ${trials} trials, each variant in a fresh workerd process`)
+  const coldRows = await measureCold(
+    [
+      { name: 'static JSON (floor)', headers: hs256, spec: floorWorker(fixture) },
+      { name: HAND_WRITTEN, headers: hs256, spec: handWrittenWorker(fixture) },
+      { name: 'this Worker, HS256 session', headers: hs256, spec: tokenWorker(fixture, modulePath, 'HS256') },
+      {
+        name: 'this Worker, JWKS, location cache empty',
+        headers: rs256,
+        spec: jwksWorker(fixture, modulePath, jwksUrl),
+        upstreamRequests: jwksFetches,
+      },
+      {
+        name: 'this Worker, JWKS, location cache warm',
+        headers: rs256,
+        spec: jwksWorker(fixture, modulePath, jwksUrl),
+        primeLocation: true,
+        upstreamRequests: jwksFetches,
+      },
+    ],
+    { trials, dir: join(OUT, 'cold') },
   )
+  await upstream.stop()
+
+  const result: BenchResult = {
+    hot: hotRows,
+    cold: coldRows,
+    bundle: await checkStartup(OUT, quick ? 1 : 5),
+    handWritten: HAND_WRITTEN,
+    defaultPeer: EXPRESS_HS256,
+    upstreamDelayMs,
+    quick,
+    command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+    date: new Date().toISOString().slice(0, 10),
+    machine: describeMachine(),
+  }
+  writeFileSync(RESULTS, JSON.stringify(result, null, 2))
+  return result
 }
 
 await main()

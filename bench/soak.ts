@@ -1,6 +1,6 @@
 /**
- * @module `npm run load [-- --seconds N --clients N]`: the production bundle under plain
- * workerd, sessions verified against a JWKS on loopback, hammered by 64 concurrent clients
+ * @module `npm run load [-- --seconds N --clients N]`: the production bundle under workerd
+ * (Miniflare, direct socket), sessions verified against a JWKS on loopback, hammered by 64 concurrent clients
  * for 30 s with a mix of valid, expired, forged, garbage, anonymous and cross-origin
  * requests. Every answer is checked against what that request must get, every token is
  * verified with the widget key, and the workerd process's memory is read every 5 seconds.
@@ -13,7 +13,8 @@ import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { unstable_readConfig } from 'wrangler'
 import { dotenvValue } from '../test/support/dotenv.ts'
 import { dryRunDeploy } from '../test/support/wrangler-process.ts'
-import { type Binding, startWorkerd } from './workerd.ts'
+import { startMiniflare } from './miniflare.ts'
+import type { Binding } from './servers.ts'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: number) => Number(args[args.indexOf(name) + 1] || fallback)
@@ -77,8 +78,7 @@ async function main() {
     { name: 'stranger origin', weight: 5, cookie: () => pick(valid), origin: 'https://evil.example', status: 403 },
   ]
 
-  const worker = await startWorkerd('soak', {
-    dir: OUT,
+  const worker = await startMiniflare({
     modulePath: join(OUT, 'soak', 'index.js'),
     compatibilityDate: unstable_readConfig({ config: 'wrangler.toml' }).compatibility_date as string,
     bindings: {
@@ -87,7 +87,6 @@ async function main() {
       SESSION_ALGORITHMS: ['RS256'],
       SESSION_JWKS_URL: jwksUrl,
     },
-    allowLoopback: true,
   })
   const widgetKey = new TextEncoder().encode(connectSecret)
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS })

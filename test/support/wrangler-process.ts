@@ -59,14 +59,17 @@ export async function startWranglerDev(
 }
 
 /** `wrangler deploy --dry-run` for an environment (the top level when absent), bundling into `outdir`. */
-export async function dryRunDeploy(environment: string | undefined, outdir: string): Promise<string> {
+export async function dryRunDeploy(
+  environment: string | undefined,
+  outdir: string,
+  extraArgs: string[] = [],
+): Promise<string> {
   const envArgs = environment ? ['--env', environment] : []
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [...WRANGLER, 'deploy', '--dry-run', ...envArgs, '--outdir', outdir],
-    {
-      env: quietEnv,
-    },
-  )
+  return runWrangler(['deploy', '--dry-run', ...envArgs, '--outdir', outdir, ...extraArgs])
+}
+
+/** Any wrangler command, without telemetry or colour; resolves to what it printed. */
+export async function runWrangler(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...WRANGLER, ...args], { env: quietEnv })
   return stdout
 }

@@ -1,6 +1,7 @@
 // Benchmark baseline: the least work a token endpoint can do, by hand on WebCrypto. Verifies
-// an HS256 session cookie, copies three claims, signs an HS256 token; no framework, no
-// configuration, no checks beyond signature and exp. Not product code: a yardstick.
+// an HS256 session cookie (RS256 when SESSION_PUBLIC_KEY holds an SPKI PEM), copies three
+// claims, signs an HS256 token; no framework, no configuration, no checks beyond signature
+// and exp. Not product code: a yardstick.
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 let keys
@@ -18,7 +19,18 @@ function fromBase64url(text) {
 async function importKeys(env) {
   const hmac = (secret, usage) =>
     crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage])
-  return { session: await hmac(env.SESSION_SECRET, 'verify'), widget: await hmac(env.CONNECT_SECRET, 'sign') }
+  const rsa = (pem) =>
+    crypto.subtle.importKey(
+      'spki',
+      Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0)),
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    )
+  return {
+    session: env.SESSION_PUBLIC_KEY ? await rsa(env.SESSION_PUBLIC_KEY) : await hmac(env.SESSION_SECRET, 'verify'),
+    widget: await hmac(env.CONNECT_SECRET, 'sign'),
+  }
 }
 
 export default {
@@ -29,7 +41,7 @@ export default {
     const valid =
       signature &&
       (await crypto.subtle.verify(
-        'HMAC',
+        keys.session.algorithm.name,
         keys.session,
         fromBase64url(signature),
         encoder.encode(`${header}.${payload}`),

@@ -1,0 +1,49 @@
+/**
+ * @module `npm run bench -- --write`: the run's figures into BENCHMARKS.md, its chart and the
+ * README, each between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, so the prose around
+ * them stays as written and no figure is typed by hand.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { cpus, totalmem } from 'node:os'
+import { type BenchResult, chartSvg, coldTable, hotTable } from './report.ts'
+
+export function writeBenchmarks(result: BenchResult) {
+  const sections: Record<string, string> = {
+    machine: `Run on ${result.date} with \`${result.command}\`.\n${result.machine}`,
+    hot: hotTable(result),
+    cold: coldTable(result),
+    bundle: bundleLine(result),
+  }
+  replaceSections('BENCHMARKS.md', sections)
+  replaceSections('README.md', { hot: sections.hot, bundle: sections.bundle })
+  writeFileSync('docs/benchmarks.svg', chartSvg(result))
+  console.log('\nWrote BENCHMARKS.md, docs/benchmarks.svg and the README table.')
+}
+
+/** The machine and the versions measured, for the record. */
+export function describeMachine(): string {
+  const require = createRequire(import.meta.url)
+  const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version
+  const workerd = createRequire(require.resolve('wrangler/package.json'))('workerd/package.json').version
+  return [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB;`,
+    `Node.js ${process.versions.node}, workerd ${workerd} (through Miniflare ${version('miniflare')}),`,
+    `Express ${version('express')}, jsonwebtoken ${version('jsonwebtoken')}, cookie-parser ${version('cookie-parser')}.`,
+  ].join('\n')
+}
+
+function bundleLine({ bundle }: BenchResult): string {
+  if (!bundle) return 'Bundle: not measured in this run.'
+  return `Bundle (\`wrangler check startup\`): ${bundle.minifiedKiB.toFixed(1)} KiB minified, **${bundle.gzipKiB.toFixed(1)} KiB gzip** against the 25 KiB budget; ${bundle.startupCpuMs.median.toFixed(1)} ms of active CPU at startup (median of 5 checks, ${bundle.startupCpuMs.min.toFixed(1)}–${bundle.startupCpuMs.max.toFixed(1)}).`
+}
+
+function replaceSections(file: string, sections: Record<string, string>) {
+  let text = readFileSync(file, 'utf8')
+  for (const [name, body] of Object.entries(sections)) {
+    const pattern = new RegExp(`(<!-- bench:${name} -->\\n)[\\s\\S]*?(<!-- /bench:${name} -->)`)
+    if (!pattern.test(text)) throw new Error(`${file} has no <!-- bench:${name} --> … <!-- /bench:${name} --> section`)
+    text = text.replace(pattern, (_, start: string, end: string) => `${start}${body}\n${end}`)
+  }
+  writeFileSync(file, text)
+}
