@@ -39,10 +39,19 @@ describe('Finding 4: claims keep their exact digits', () => {
     ['2^53 + 1', '9007199254740993'],
     ['2^64 + 1', '18446744073709551617'],
     ['a decimal written with its precision', '12.50'],
+    ['an exponent', '1E3'],
+    ['a negative zero', '-0'],
+    ['a plain integer', '123456789'],
   ])('Should carry %s into the attribute as written', async (_, digits) => {
     const response = await fetchWorker(tokenRequest(await rawSession(sessionJson(`"sub":${digits}`))))
     expect(response.status).toBe(200)
     expect((await widgetToken(response)).claims.attributes).toMatchObject({ memberId: digits })
+  })
+
+  it('Should not mistake digits inside a string, even after an escaped quote, for a number', async () => {
+    const cookie = await rawSession(sessionJson('"sub":"a\\"12.50","n":1'))
+    const response = await fetchWorker(tokenRequest(cookie))
+    expect((await widgetToken(response)).claims.attributes).toMatchObject({ memberId: 'a"12.50' })
   })
 
   it('Should keep the digits inside a claim serialized as JSON', async () => {
