@@ -15,8 +15,8 @@ export function writeBenchmarks(result: BenchResult) {
     cold: coldTable(result),
     bundle: bundleLine(result),
   }
-  replaceSections('BENCHMARKS.md', sections)
-  replaceSections('README.md', { hot: sections.hot, bundle: sections.bundle })
+  rewrite('BENCHMARKS.md', (text) => replaceSections(text, sections))
+  rewrite('README.md', (text) => replaceSections(text, { hot: sections.hot, bundle: sections.bundle }))
   writeFileSync('docs/benchmarks.svg', chartSvg(result))
   console.log('\nWrote BENCHMARKS.md, docs/benchmarks.svg and the README table.')
 }
@@ -38,12 +38,21 @@ function bundleLine({ bundle }: BenchResult): string {
   return `Bundle (\`wrangler check startup\`): ${bundle.minifiedKiB.toFixed(1)} KiB minified, **${bundle.gzipKiB.toFixed(1)} KiB gzip** against the 25 KiB budget; ${bundle.startupCpuMs.median.toFixed(1)} ms of active CPU at startup (median of 5 checks, ${bundle.startupCpuMs.min.toFixed(1)}–${bundle.startupCpuMs.max.toFixed(1)}).`
 }
 
-function replaceSections(file: string, sections: Record<string, string>) {
-  let text = readFileSync(file, 'utf8')
+function rewrite(file: string, change: (text: string) => string) {
+  try {
+    writeFileSync(file, change(readFileSync(file, 'utf8')))
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`)
+  }
+}
+
+/** `text` with each named section's body replaced; every section must be there. */
+export function replaceSections(text: string, sections: Record<string, string>): string {
+  let result = text
   for (const [name, body] of Object.entries(sections)) {
     const pattern = new RegExp(`(<!-- bench:${name} -->\\n)[\\s\\S]*?(<!-- /bench:${name} -->)`)
-    if (!pattern.test(text)) throw new Error(`${file} has no <!-- bench:${name} --> … <!-- /bench:${name} --> section`)
-    text = text.replace(pattern, (_, start: string, end: string) => `${start}${body}\n${end}`)
+    if (!pattern.test(result)) throw new Error(`no <!-- bench:${name} --> … <!-- /bench:${name} --> section`)
+    result = result.replace(pattern, (_, start: string, end: string) => `${start}${body}\n${end}`)
   }
-  writeFileSync(file, text)
+  return result
 }
