@@ -77,6 +77,8 @@ function eachCopy(
       if (cookies.length > MAX_SESSION_COOKIES) {
         throw new TokenServiceError('SESSION_INVALID', 'too_many_session_cookies', { log: { cookies: cookies.length } })
       }
+      // The usual case, one copy, is its own answer: nothing to compare it with.
+      if (cookies.length === 1) return identifyOne(cookies[0], env)
       const results = await Promise.allSettled(cookies.map((cookie) => identifyOne(cookie, env)))
       const visitors = results.flatMap((result) =>
         result.status === 'fulfilled' && result.value.kind === 'visitor' ? [result.value] : [],
