@@ -9,6 +9,7 @@ import { originGuard } from './http/origin-guard'
 import { logRequest, type RequestNotes, requestLog } from './http/request-log'
 import { tokenHandler } from './http/token-route'
 import { createSessionSource } from './session/source'
+import { warmUp } from './warm-up'
 
 export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
 
@@ -84,8 +85,15 @@ export function createWorker(extension: AppExtension = {}): TokenWorker {
   return {
     prepare(env) {
       prepared = env
-      // An invalid configuration is logged by loadConfig and answered on each request.
-      loadConfig(env).then(appFor, () => {})
+      // An invalid configuration is logged by loadConfig and answered on each request; a
+      // warm-up that fails (a mapping that needs claims the synthetic visitor lacks) only
+      // leaves some code for the first request to compile.
+      loadConfig(env)
+        .then(async (config) => {
+          await appFor(config)
+          await warmUp(config)
+        })
+        .catch(() => {})
     },
     async fetch(request, env, ctx) {
       const started = Date.now()
