@@ -1,7 +1,9 @@
 /**
  * @module The Cache API (`caches.default`) as a small store shared by a location's isolates:
  * entries live under synthetic URLs named by a SHA-256 (never the secret or cookie they
- * stand for), hold JSON text this Worker wrote itself, and expire after `max-age`.
+ * stand for), hold JSON text this Worker wrote itself, and expire after `max-age`. The cache
+ * is an optimisation: when it fails, a read finds nothing and a write is dropped, and the
+ * caller asks the host as it would on a miss.
  */
 
 /** `https://<namespace>.connect-widget-token.invalid/<sha256 of text>`: never fetched, it only names. */
@@ -12,13 +14,19 @@ export async function edgeCacheKey(namespace: string, text: string): Promise<str
 }
 
 export async function readEdgeCache(key: string): Promise<string | undefined> {
-  const hit = await caches.default.match(key)
-  return hit ? hit.text() : undefined
+  try {
+    const hit = await caches.default.match(key)
+    return hit ? await hit.text() : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export async function writeEdgeCache(key: string, json: string, seconds: number): Promise<void> {
   const entry = new Response(json, {
     headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${seconds}` },
   })
-  await caches.default.put(key, entry)
+  await caches.default.put(key, entry).catch(() => {
+    // A failed put costs a later isolate one call to the host, nothing more.
+  })
 }

@@ -73,9 +73,7 @@ export function introspectionSource(cookieName: string, config: IntrospectionCon
       if (seconds > 0) {
         const answer = { identity, expiresAt: Date.now() + seconds * 1000 }
         remember(cacheKey, answer)
-        await writeEdgeCache(cacheKey, JSON.stringify(answer), seconds).catch(() => {
-          // The edge cache is an optimisation: without it, the next isolate asks the site.
-        })
+        await writeEdgeCache(cacheKey, JSON.stringify(answer), seconds)
       }
       return identity
     }
@@ -148,7 +146,7 @@ export function cacheKeyFor(url: URL, cookie: string): Promise<string> {
 
 /** Our own entry with only the identity: the site's headers (`Set-Cookie` above all) are never stored. */
 async function readCache(key: string): Promise<CachedAnswer | undefined> {
-  const text = await readEdgeCache(key).catch(() => undefined)
+  const text = await readEdgeCache(key)
   if (text === undefined) return undefined
   // Parsed exactly for the claims' sake, so the expiry may arrive as its source text.
   const answer = parseExactly(text) as { identity?: Identity; expiresAt?: unknown }

@@ -15,20 +15,17 @@ export interface SharedKeySet {
 }
 
 export async function readSharedKeySet(url: URL): Promise<SharedKeySet | undefined> {
+  const text = await readEdgeCache(await edgeCacheKey('key-sets', url.href))
+  if (text === undefined) return undefined
   try {
-    const text = await readEdgeCache(await edgeCacheKey('key-sets', url.href))
-    return text === undefined ? undefined : (JSON.parse(text) as SharedKeySet)
+    return JSON.parse(text) as SharedKeySet
   } catch {
-    // The cache is an optimisation: without it, the host is asked.
+    // Not an entry this Worker wrote: the host is asked, as on a miss.
     return undefined
   }
 }
 
 export async function shareKeySet(url: URL, entry: SharedKeySet): Promise<void> {
   const seconds = Math.max(1, Math.ceil(entry.refreshAfterMs / 1000))
-  try {
-    await writeEdgeCache(await edgeCacheKey('key-sets', url.href), JSON.stringify(entry), seconds)
-  } catch {
-    // As above: a failed put costs a later isolate one fetch, nothing more.
-  }
+  await writeEdgeCache(await edgeCacheKey('key-sets', url.href), JSON.stringify(entry), seconds)
 }
