@@ -7,8 +7,8 @@
  * process's CPU at startup is mostly Miniflare's own services and varies by more than it.
  */
 import { mkdirSync, rmSync } from 'node:fs'
-import { request } from 'node:http'
 import { join } from 'node:path'
+import { get } from './load.ts'
 import { startMiniflare } from './miniflare.ts'
 import type { RunningServer, WorkerSpec } from './servers.ts'
 import { type Spread, spread } from './stats.ts'
@@ -85,16 +85,8 @@ async function firstRequests(server: RunningServer, variant: ColdVariant) {
 }
 
 /** One GET on a new connection, timed from sending to the last byte of the answer. */
-function timedGet(url: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    const req = request(url, { headers, agent: false }, (response) => {
-      response.resume()
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
-      )
-    })
-    req.on('error', reject)
-    req.end()
-  })
+async function timedGet(url: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
+  const started = process.hrtime.bigint()
+  const status = await get(url, headers, false)
+  return { status, ms: Number(process.hrtime.bigint() - started) / 1e6 }
 }

@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path'
 import { exportJWK, exportSPKI, generateKeyPair, type JSONWebKeySet, SignJWT } from 'jose'
 import { unstable_readConfig } from 'wrangler'
 import { dotenvValue } from '../test/support/dotenv.ts'
-import { freePort, stopProcess, waitUntilServing } from '../test/support/local-servers.ts'
+import { freePort } from '../test/support/local-servers.ts'
 import { dryRunDeploy } from '../test/support/wrangler-process.ts'
-import { type Binding, processCpuNanoseconds, type RunningServer, type WorkerSpec } from './servers.ts'
+import { type Binding, type RunningServer, servingChild, type WorkerSpec } from './servers.ts'
 
 export type Algorithm = 'HS256' | 'RS256'
 
@@ -144,8 +144,5 @@ export async function startExpressPeer(fixture: BenchFixture, algorithm: Algorit
       TOKEN_TTL_SECONDS: String(fixture.vars.TOKEN_TTL_SECONDS),
     },
   })
-  const url = `http://127.0.0.1:${port}`
-  await waitUntilServing(url, child, { name: 'the Express peer', timeoutMs: 20_000 })
-  const pid = child.pid as number
-  return { url, pid, cpuNanoseconds: () => processCpuNanoseconds(pid), stop: () => stopProcess(child) }
+  return servingChild(child, port, 'the Express peer')
 }

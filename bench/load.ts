@@ -40,7 +40,8 @@ export async function runLoad(
   return { requests, seconds, statuses, latencyMicros: { p50: percentile(50), p99: percentile(99) } }
 }
 
-function get(url: string, headers: Record<string, string>, agent: Agent): Promise<number> {
+/** One GET, read to its end; `agent: false` for a connection of its own. Resolves to the status. */
+export function get(url: string, headers: Record<string, string>, agent: Agent | false): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, agent }, (response) => {
       response.resume()

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, relative, resolve } from 'node:path'
-import { freePort, stopProcess, waitUntilServing } from '../test/support/local-servers.ts'
-import { processCpuNanoseconds, type RunningServer, type WorkerSpec } from './servers.ts'
+import { freePort } from '../test/support/local-servers.ts'
+import { type RunningServer, servingChild, type WorkerSpec } from './servers.ts'
 
 /** The workerd that wrangler itself runs, so the benchmark sees the same runtime. */
 const workerdBinary: string = createRequire(createRequire(import.meta.url).resolve('wrangler/package.json'))(
@@ -22,10 +22,7 @@ export async function startWorkerd(spec: WorkerSpec): Promise<RunningServer> {
   const configPath = join(CONFIG_DIR, `${port}.capnp`)
   writeFileSync(configPath, capnpConfig(port, spec))
   const child = spawn(workerdBinary, ['serve', configPath], { stdio: ['ignore', 'ignore', 'inherit'] })
-  const url = `http://127.0.0.1:${port}`
-  await waitUntilServing(url, child, { name: 'workerd', timeoutMs: 20_000 })
-  const pid = child.pid as number
-  return { url, pid, cpuNanoseconds: () => processCpuNanoseconds(pid), stop: () => stopProcess(child) }
+  return servingChild(child, port, 'workerd')
 }
 
 function capnpConfig(port: number, spec: WorkerSpec): string {
