@@ -96,10 +96,11 @@ describe('npm run deploy', () => {
 
 describe('npm run inspect', () => {
   const secret = 'TEST-ONLY-connect-widget-security-key-000000'
-  const now = Math.floor(Date.now() / 1000)
-  const valid = jsonwebtoken.sign({ sub: 'w', iat: now, exp: now + 300, attributes: { name: 'Ann' } }, secret)
+  // Minted in each test, when it runs: a token made at collection time could expire before.
+  const now = () => Math.floor(Date.now() / 1000)
 
   it('Should verify a token with the key from the environment, never printing the key', async () => {
+    const valid = jsonwebtoken.sign({ sub: 'w', iat: now(), exp: now() + 300, attributes: { name: 'Ann' } }, secret)
     const { code, output } = await runScript('scripts/inspect-token.ts', [valid, '--widget-id', 'w'], {
       CONNECT_SECRET: secret,
     })
@@ -110,7 +111,7 @@ describe('npm run inspect', () => {
   })
 
   it('Should exit 1 naming the broken rule', async () => {
-    const long = jsonwebtoken.sign({ sub: 'w', iat: now, exp: now + 3600, attributes: { age: 42 } }, secret)
+    const long = jsonwebtoken.sign({ sub: 'w', iat: now(), exp: now() + 3600, attributes: { age: 42 } }, secret)
     const { code, output } = await runScript('scripts/inspect-token.ts', [long], { CONNECT_SECRET: '' })
     expect(code).toBe(1)
     expect(output).toContain('✗ lifetime: 3600 s (at most 600)')

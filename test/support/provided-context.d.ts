@@ -4,62 +4,11 @@ import type { JWK } from 'jose'
 declare module 'vitest' {
   export interface ProvidedContext {
     jwksUrl: string
-    /** Firebase-shaped session cookies, and the loopback URL of their X.509 certificates. */
-    firebase: {
-      projectId: string
-      keysUrl: string
-      valid: string
-      otherProject: string
-      expired: string
-      futureAuthTime: string
-    }
-    /** Clerk session tokens from @clerk/backend's signJwt; `now` is their iat. */
-    clerk: {
-      publishableKey: string
-      issuer: string
-      site: string
-      jwksUrl: string
-      now: number
-      valid: string
-      otherParty: string
-      expired: string
-    }
-    /** Supabase session cookies written by @supabase/ssr, as whole Cookie headers. */
-    supabase: {
-      projectRef: string
-      issuer: string
-      legacySecret: string
-      jwksUrl: string
-      single: string
-      chunked: string
-      legacy: string
-      anonRole: string
-      anonymousUser: string
-      expired: string
-    }
-    /** Auth.js v5 and NextAuth v4 session cookies from test/support/provider-keys.ts. */
-    authjs: {
-      secret: string
-      previousSecret: string
-      nextAuthSecret: string
-      plain: string
-      secure: string
-      previous: string
-      expired: string
-      otherSecret: string
-      /** A whole Cookie header: the chunks `authjs.session-token.0`, `.1`, … */
-      chunked: string
-      v4: string
-    }
-    /** Cognito sessions from test/support/provider-keys.ts: Amplify's own cookies, and tokens to swap in. */
-    cognito: {
-      userPoolId: string
-      clientId: string
-      issuer: string
-      jwksUrl: string
-      amplifyCookies: Record<string, string>
-      tokens: Record<'idToken' | 'accessToken' | 'expiredIdToken' | 'otherClientIdToken' | 'otherPoolIdToken', string>
-    }
+    /**
+     * Where test/support/provider-keys.ts mints the identity providers' sessions on request:
+     * `${providerFixturesUrl}/NAME`, read through `providerFixtures(NAME)` when a test file runs.
+     */
+    providerFixturesUrl: string
     /** The Express site of test/support/site-server.ts. */
     siteBase: string
     /** The server's origin: `${jwksBase}/sets/NAME/…` are the switchable key sets. */
@@ -72,5 +21,68 @@ declare module 'vitest' {
     rsaPublicKeyPem: string
     /** An RSA key pair the JWKS does not hold. */
     strangerRsaKey: JWK
+  }
+}
+
+/**
+ * The identity providers' sessions, made by the providers' own libraries at the moment a test
+ * file asks (time-bound tokens are never minted ahead, where a slow suite would see them expire).
+ */
+export interface ProviderFixtures {
+  /** Firebase-shaped session cookies, and the loopback URL of their X.509 certificates. */
+  firebase: {
+    projectId: string
+    keysUrl: string
+    valid: string
+    otherProject: string
+    expired: string
+    futureAuthTime: string
+  }
+  /** Clerk session tokens from @clerk/backend's signJwt; `now` is their iat (the moment they were minted). */
+  clerk: {
+    publishableKey: string
+    issuer: string
+    site: string
+    jwksUrl: string
+    now: number
+    valid: string
+    otherParty: string
+    expired: string
+  }
+  /** Supabase session cookies written by @supabase/ssr, as whole Cookie headers. */
+  supabase: {
+    projectRef: string
+    issuer: string
+    legacySecret: string
+    jwksUrl: string
+    single: string
+    chunked: string
+    legacy: string
+    anonRole: string
+    anonymousUser: string
+    expired: string
+  }
+  /** Auth.js v5 and NextAuth v4 session cookies from test/support/provider-keys.ts. */
+  authjs: {
+    secret: string
+    previousSecret: string
+    nextAuthSecret: string
+    plain: string
+    secure: string
+    previous: string
+    expired: string
+    otherSecret: string
+    /** A whole Cookie header: the chunks `authjs.session-token.0`, `.1`, … */
+    chunked: string
+    v4: string
+  }
+  /** Cognito sessions from test/support/provider-keys.ts: Amplify's own cookies, and tokens to swap in. */
+  cognito: {
+    userPoolId: string
+    clientId: string
+    issuer: string
+    jwksUrl: string
+    amplifyCookies: Record<string, string>
+    tokens: Record<'idToken' | 'accessToken' | 'expiredIdToken' | 'otherClientIdToken' | 'otherPoolIdToken', string>
   }
 }

@@ -4,8 +4,10 @@
 import { createExecutionContext, env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose'
+import { inject } from 'vitest'
 import { createWorker } from '../../src/app'
 import type { Env } from '../../src/config'
+import type { ProviderFixtures } from '../support/provided-context'
 import { TEST_SESSION_SECRET } from '../support/secrets'
 
 /** The issuer and audience that wrangler.toml's demo configuration expects. */
@@ -89,4 +91,16 @@ export async function errorCode(response: Response): Promise<string> {
 export async function widgetToken(response: Response) {
   const body = (await response.json()) as { data: string }
   return { token: body.data, header: decodeProtectedHeader(body.data), claims: decodeJwt(body.data) }
+}
+
+/**
+ * An identity provider's sessions, minted by its own library now (test/support/provider-keys.ts):
+ * a test file awaits them when it starts, so they cannot have expired while other files ran.
+ */
+export async function providerFixtures<Name extends keyof ProviderFixtures>(
+  name: Name,
+): Promise<ProviderFixtures[Name]> {
+  const response = await fetch(`${inject('providerFixturesUrl')}/${name}`)
+  if (!response.ok) throw new Error(`minting the ${name} fixtures failed: ${response.status} ${await response.text()}`)
+  return response.json()
 }

@@ -1,13 +1,13 @@
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
-import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, providerFixtures, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /**
  * Auth.js v5 and NextAuth.js v4 sessions: the cookies come from `@auth/core/jwt` and
  * `next-auth/jwt` themselves (test/support/provider-keys.ts), long ones chunked by Auth.js.
  */
-const authjs = inject('authjs')
+const authjs = await providerFixtures('authjs')
 
 const JWT_SETTINGS_OFF = {
   ...WITHOUT_DEMO_JWT,

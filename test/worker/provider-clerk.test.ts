@@ -1,11 +1,11 @@
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
 import { clerkCookieSuffix } from '../../src/session/providers/clerk'
-import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, providerFixtures, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /** Clerk sessions: tokens from `@clerk/backend`'s `signJwt` (test/support/provider-keys.ts). */
-const clerk = inject('clerk')
+const clerk = await providerFixtures('clerk')
 
 const CLERK_ENV = {
   SESSION_PROVIDER: 'clerk',

@@ -1,13 +1,13 @@
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
-import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, providerFixtures, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /**
  * Amazon Cognito sessions as Amplify JS v6 writes them: the cookies come from `aws-amplify`
  * itself (test/support/amplify-cookies.ts), the tokens' keys from a loopback JWKS.
  */
-const cognito = inject('cognito')
+const cognito = await providerFixtures('cognito')
 
 /** The README's worked Cognito configuration, with the key set on loopback. */
 const COGNITO_ENV = {

@@ -1,10 +1,18 @@
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import type { InvalidConfigError } from '../../src/errors'
-import { demoEnv, errorCode, fetchWithEnv, tokenRequest, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
+import {
+  demoEnv,
+  errorCode,
+  fetchWithEnv,
+  providerFixtures,
+  tokenRequest,
+  WITHOUT_DEMO_JWT,
+  widgetToken,
+} from './helpers'
 
 /** Firebase session cookies, verified against X.509 certificates in Google's form. */
-const firebase = inject('firebase')
+const firebase = await providerFixtures('firebase')
 
 const FIREBASE_ENV = {
   SESSION_PROVIDER: 'firebase',

@@ -1,10 +1,10 @@
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readConfig } from '../../src/config'
 import type { InvalidConfigError } from '../../src/errors'
-import { BASE, demoEnv, errorCode, fetchWithEnv, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
+import { BASE, demoEnv, errorCode, fetchWithEnv, providerFixtures, WITHOUT_DEMO_JWT, widgetToken } from './helpers'
 
 /** Supabase sessions: the cookies come from `@supabase/ssr` itself (test/support/provider-keys.ts). */
-const supabase = inject('supabase')
+const supabase = await providerFixtures('supabase')
 
 const SUPABASE_ENV = {
   SESSION_PROVIDER: 'supabase',

@@ -35,6 +35,11 @@ export async function firebaseFixtures() {
   const privateKey = await importPKCS8(readFileSync(join(dir, 'key.pem'), 'utf8'), 'RS256')
   const certificate = readFileSync(join(dir, 'cert.pem'), 'utf8')
   rmSync(dir, { recursive: true, force: true })
+  return { certificates: { 'firebase-test': certificate }, cookies: () => firebaseCookies(privateKey) }
+}
+
+/** Session cookies signed with the certificate's key, minted now. */
+async function firebaseCookies(privateKey: CryptoKey) {
   const now = Math.floor(Date.now() / 1000)
   const cookie = (claims: Record<string, unknown> = {}, project = FIREBASE.projectId, expires = now + 3600) =>
     new SignJWT({
@@ -51,12 +56,9 @@ export async function firebaseFixtures() {
       .setExpirationTime(expires)
       .sign(privateKey)
   return {
-    certificates: { 'firebase-test': certificate },
-    cookies: {
-      valid: await cookie(),
-      otherProject: await cookie({}, 'another-project'),
-      expired: await cookie({}, FIREBASE.projectId, now - 600),
-      futureAuthTime: await cookie({ auth_time: now + 3600 }),
-    },
+    valid: await cookie(),
+    otherProject: await cookie({}, 'another-project'),
+    expired: await cookie({}, FIREBASE.projectId, now - 600),
+    futureAuthTime: await cookie({ auth_time: now + 3600 }),
   }
 }
