@@ -7,10 +7,10 @@
  * needs, and is left alone once it exists. Other arguments go to `wrangler dev` unchanged.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { parseEnv } from 'node:util'
 import { unstable_readConfig } from 'wrangler'
 import { checkEnvironment, printReport } from './check-config.ts'
+import { serveCrossOriginDemo } from './lib/cross-origin-demo.ts'
 import { importConfigValidator } from './lib/import-worker-module.ts'
 import { configArg, environmentArg, optionArg, runWrangler } from './lib/wrangler-cli.ts'
 
@@ -28,26 +28,6 @@ async function ensureLocalSecrets(environment: string | undefined, configPath: s
     `# Demo secrets for \`npm run dev${environment ? ` -- --env ${environment}` : ''}\`, written from ${EXAMPLE}.\n# Public and fake: replace them with your own to try real sessions. Never commit this file.\n${lines.join('\n')}\n`,
   )
   console.log(`Created ${file} from ${EXAMPLE} (demo secrets: ${neededSecrets.join(', ')}; edit it for your own).`)
-}
-
-/**
- * The cross-origin half of the demo page: http://localhost:8080 (an origin the demo config
- * allows) serves the Worker's `/dev/cross-origin` page, as a site on another origin would.
- */
-function serveCrossOriginDemo(workerPort: number): void {
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost')
-    if (url.pathname !== '/') return response.writeHead(404).end()
-    try {
-      const page = await fetch(`http://localhost:${workerPort}/dev/cross-origin${url.search}`)
-      response.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8' }).end(await page.text())
-    } catch {
-      response.writeHead(502).end('wrangler dev is not answering yet')
-    }
-  })
-  server.on('error', (error) => console.log(`The cross-origin demo page is off (localhost:8080: ${error.message}).`))
-  server.listen(8080, 'localhost')
-  server.unref()
 }
 
 async function main() {
