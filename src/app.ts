@@ -8,7 +8,7 @@ import { asFailure, errorResponse } from './http/error-response'
 import { originGuard } from './http/origin-guard'
 import { logRequest, type RequestNotes, requestLog } from './http/request-log'
 import { tokenHandler } from './http/token-route'
-import { createSessionSource } from './session/source'
+import { createSessionSource } from './session/from-config'
 import { warmUp } from './warm-up'
 
 export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>

@@ -2,7 +2,8 @@
  * @module Session claims → Amazon Connect contact fields, following the configured mapping.
  *
  * Values become strings (the widget refuses anything else); a required field that cannot be
- * filled is an error, an optional one is left out and reported.
+ * filled is an error, an optional one is left out and reported: `absent` when the session lacks
+ * its claim (a typo in `claim` shows there), `skipped` when the claim cannot be used.
  */
 import { MAX_ATTRIBUTE_VALUE_LENGTH, MAX_CUSTOMER_ID_LENGTH, MAX_RELATED_CONTACT_ID_LENGTH } from './constants'
 import { TokenServiceError } from './errors'
@@ -26,16 +27,20 @@ type SkipReason = 'not_a_scalar' | 'out_of_range'
 export interface ContactMapping {
   fields: ContactField[]
   skipped: SkippedField[]
+  /** The `to` of each optional field whose claim the session lacks (and that has no default). */
+  absent: string[]
 }
 
 export function mapSessionToContact(claims: Record<string, unknown>, rules: readonly MappingRule[]): ContactMapping {
   const fields: ContactField[] = []
   const skipped: SkippedField[] = []
+  const absent: string[] = []
   for (const rule of rules) {
     const raw = rule.source.kind === 'literal' ? rule.source.value : readClaim(claims, rule.source.path)
     if (raw === undefined || raw === null) {
       if (rule.fallback !== undefined) fields.push({ rule, value: rule.fallback })
       else if (rule.required) throw new TokenServiceError('SESSION_CLAIM_MISSING', `missing_${rule.to}`)
+      else absent.push(rule.to)
       continue
     }
     const value = claimText(raw, rule.serializeJson)
@@ -47,7 +52,20 @@ export function mapSessionToContact(claims: Record<string, unknown>, rules: read
     if (rule.required) throw new TokenServiceError('SESSION_CLAIM_INVALID', `${reason}_${rule.to}`)
     skipped.push({ to: rule.to, reason })
   }
-  return { fields, skipped }
+  return { fields, skipped, absent }
+}
+
+/**
+ * What the token would carry for these claims, as text: two sessions that give the same are one
+ * visitor as far as the widget can tell (the copies rule in `session/source.ts` compares these).
+ */
+export function contactIdentity(claims: Record<string, unknown>, rules: readonly MappingRule[]): string {
+  try {
+    return JSON.stringify(mapSessionToContact(claims, rules).fields.map(({ rule, value }) => [rule.to, value]))
+  } catch (error) {
+    if (error instanceof TokenServiceError) return `refused: ${error.reason}`
+    throw error
+  }
 }
 
 function readClaim(claims: Record<string, unknown>, path: readonly string[]): unknown {

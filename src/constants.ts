@@ -45,10 +45,24 @@ export const MAX_RELATED_CONTACT_ID_LENGTH = 256
 export const MAX_SEGMENT_ATTRIBUTE_NAME_LENGTH = 128
 
 /**
- * Browsers keep a cookie's name and value within 4,096 bytes (RFC 6265 §6.1 minimum, which
- * every major browser uses as its limit), so a longer session cookie did not come from one.
+ * Browsers keep a cookie's name and value within 4,096 bytes (RFC 6265 §6.1's minimum, which
+ * every major browser uses as its limit), so a longer cookie did not come from one.
  */
-export const MAX_SESSION_COOKIE_LENGTH = 4_096
+export const MAX_COOKIE_BYTES = 4_096
+
+/**
+ * Chunks of one session at most (`name.0` … `name.9`). Supabase's `@supabase/ssr` splits at
+ * 3,180 characters, Auth.js at 3,936: ten chunks hold ~31–39 KB, more than a request's Cookie
+ * header carries in practice (Cloudflare limits one header to 16 KB, and browsers a domain's
+ * cookies to a few dozen KB).
+ */
+export const MAX_COOKIE_CHUNKS = 10
+
+/**
+ * The longest session value accepted once its chunks are joined (or a token inside it, such as
+ * Supabase's `access_token`): ten of Supabase's chunks, rounded up to 32 KiB.
+ */
+export const MAX_SESSION_CHARS = 32_768
 
 /** Allowed clock skew when checking the session's `exp`/`nbf`, unless configured. */
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30
@@ -73,6 +87,12 @@ export const MAX_NUMERIC_DATE = 253_402_300_799
  * subdomain planted one; more is an attack or a broken site, and is refused.
  */
 export const MAX_SESSION_COOKIES = 4
+
+/**
+ * Copies a source that asks another host (the site's introspection URL) looks up in one request:
+ * each miss is a call, so a request cannot turn into more than two.
+ */
+export const MAX_LOOKED_UP_COOKIES = 2
 
 /** The longest `SESSION_MAX_AGE_SECONDS` accepted: a year. */
 export const MAX_SESSION_MAX_AGE_SECONDS = 31_536_000

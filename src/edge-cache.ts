@@ -4,11 +4,17 @@
  * stand for), hold JSON text this Worker wrote itself, and expire after `max-age`. The cache
  * is an optimisation: when it fails, a read finds nothing and a write is dropped, and the
  * caller asks the host as it would on a miss.
+ *
+ * Every Worker on the zone shares `caches.default`, and an entry's name would otherwise be
+ * computable by anyone (a SHA-256 of a public JWKS URL, or of an attacker's own cookie): a
+ * Worker of someone else's on the zone could plant keys or a "who is this?" answer. So names
+ * are also salted with `scope`, a value derived from this deployment's secrets (`cacheScope` in
+ * the configuration), which nobody without them can compute.
  */
 
-/** `https://<namespace>.connect-widget-token.invalid/<sha256 of text>`: never fetched, it only names. */
-export async function edgeCacheKey(namespace: string, text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+/** `https://<namespace>.connect-widget-token.invalid/<sha256 of scope and text>`: never fetched, it only names. */
+export async function edgeCacheKey(namespace: string, text: string, scope: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${scope}\n${text}`))
   const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
   return `https://${namespace}.connect-widget-token.invalid/${hex}`
 }
@@ -29,4 +35,14 @@ export async function writeEdgeCache(key: string, json: string, seconds: number)
   await caches.default.put(key, entry).catch(() => {
     // A failed put costs a later isolate one call to the host, nothing more.
   })
+}
+
+/**
+ * The scope of this deployment's cache entries: a SHA-256 of its widget secrets, so that
+ * deployments with other secrets (and strangers) name other entries. Never logged.
+ */
+export async function cacheScopeOf(secrets: readonly string[]): Promise<string> {
+  const text = ['connect-widget-token edge cache v1', ...[...secrets].sort()].join('\n')
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }

@@ -6,6 +6,7 @@
  * runs the same code over `wrangler.toml` before a deployment. Every mistake is reported,
  * not only the first; at run time an invalid configuration answers `CONFIG_INVALID`.
  */
+import { cacheScopeOf } from '../edge-cache'
 import { type ConfigError, InvalidConfigError } from '../errors'
 import { logEvent } from '../log'
 import type { SessionConfig } from '../session/verify'
@@ -98,12 +99,14 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
 async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean): Promise<Config | undefined> {
   checkSettingNames(env, problems)
   const widgets = await readWidgets(env, problems, secretsGiven)
+  // Without secrets (the check before a deployment) nothing is cached, so no scope is needed.
+  const cacheScope = secretsGiven ? await cacheScopeOf(widgetSecretNames(env).map((name) => String(env[name]))) : ''
   const cookieName = problems.read(() => optionalString('SESSION_COOKIE', env.SESSION_COOKIE) ?? 'session')
   const kind = problems.read(() => sourceKind(env))
-  let source = kind && (await readSourceConfig(env, kind, problems, secretsGiven))
-  let session = kind === 'jwt' ? await readSessionConfig(env, problems, secretsGiven) : undefined
+  let source = kind && (await readSourceConfig(env, kind, problems, secretsGiven, cacheScope))
+  let session = kind === 'jwt' ? await readSessionConfig(env, problems, secretsGiven, cacheScope) : undefined
   if (kind === 'provider') {
-    const provider = await readProviderConfig(env, problems, secretsGiven)
+    const provider = await readProviderConfig(env, problems, secretsGiven, cacheScope)
     source = provider && { kind, provider: provider.provider }
     session = provider?.session
   }

@@ -26,6 +26,24 @@ export class ConfigProblems {
     }
   }
 
+  /**
+   * Reads every field of an object, recording each mistake (not only the first): the object
+   * when every field was read, else `undefined`.
+   */
+  fields<T extends object>(readers: { [K in keyof T]: () => T[K] }): T | undefined {
+    const object = {} as T
+    let complete = true
+    for (const key of Object.keys(readers) as (keyof T)[]) {
+      try {
+        object[key] = readers[key]()
+      } catch (error) {
+        this.record(error)
+        complete = false
+      }
+    }
+    return complete ? object : undefined
+  }
+
   add(key: string, problem: string): void {
     this.found.push(new ConfigError(key, problem))
   }

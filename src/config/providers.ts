@@ -16,9 +16,9 @@ import {
 } from '../session/providers/firebase'
 import { PROJECT_REF, type SupabaseConfig, supabaseIssuer } from '../session/providers/supabase'
 import type { SessionConfig } from '../session/verify'
-import type { ConfigProblems } from './problems'
+import { ConfigProblems } from './problems'
 import { readClockTolerance, readSessionConfig } from './session'
-import { optionalString, requiredString, stringList } from './values'
+import { optionalBoolean, optionalString, requiredString, stringList } from './values'
 
 export type ProviderConfig = CognitoConfig | AuthJsConfig | SupabaseConfig | ClerkConfig | FirebaseConfig
 
@@ -39,6 +39,7 @@ export async function readProviderConfig(
   env: Record<string, unknown>,
   problems: ConfigProblems,
   secretsGiven: boolean,
+  cacheScope: string,
 ): Promise<{ provider: ProviderConfig; session?: SessionConfig } | undefined> {
   const name = problems.read(() => requiredString('SESSION_PROVIDER', env.SESSION_PROVIDER))
   if (name === undefined) return undefined
@@ -52,10 +53,10 @@ export async function readProviderConfig(
     if (env[setting] !== undefined) problems.add(setting, `is decided by SESSION_PROVIDER "${name}": remove it`)
   }
   if (name === 'authjs' || name === 'nextauth-v4') {
-    const provider = problems.read(() => readAuthJs(name, env, secretsGiven))
+    const provider = readAuthJs(name, env, problems, secretsGiven)
     return provider && { provider }
   }
-  const provider = await problems.readAsync(() => readProvider(name, env))
+  const provider = await readProvider(name, env, problems)
   if (!provider) return undefined
   const issuer = issuerOf(provider)
   // Supabase's legacy JWT secret signs HS256; otherwise the project's keys, as Cognito's.
@@ -69,22 +70,27 @@ export async function readProviderConfig(
       legacySecret || env.SESSION_PUBLIC_KEY !== undefined ? undefined : (env.SESSION_JWKS_URL ?? keysUrlOf(provider)),
     SESSION_AUDIENCE: audienceOf(provider),
   }
-  const session = await readSessionConfig(implied, problems, secretsGiven)
+  const session = await readSessionConfig(implied, problems, secretsGiven, cacheScope)
   return session && { provider, session }
 }
 
 type JwtProvider = CognitoConfig | SupabaseConfig | ClerkConfig | FirebaseConfig
 
-async function readProvider(name: string, env: Record<string, unknown>): Promise<JwtProvider> {
+/** The provider's settings, every mistake among them recorded. */
+async function readProvider(
+  name: string,
+  env: Record<string, unknown>,
+  problems: ConfigProblems,
+): Promise<JwtProvider | undefined> {
   switch (name) {
     case 'clerk':
-      return readClerk(env)
+      return readClerk(env, problems)
     case 'supabase':
-      return readSupabase(env)
+      return problems.read(() => readSupabase(env))
     case 'firebase':
-      return readFirebase(env)
+      return problems.read(() => readFirebase(env))
     default:
-      return readCognito(env)
+      return readCognito(env, problems)
   }
 }
 
@@ -118,19 +124,37 @@ function issuerOf(provider: JwtProvider): string {
   }
 }
 
-async function readClerk(env: Record<string, unknown>): Promise<ClerkConfig> {
-  const publishableKey = requiredString('CLERK_PUBLISHABLE_KEY', env.CLERK_PUBLISHABLE_KEY)
-  const frontendApi = frontendApiOf(publishableKey)
-  if (!frontendApi)
-    throw new ConfigError('CLERK_PUBLISHABLE_KEY', "must be the app's publishable key, pk_test_… or pk_live_…")
-  const authorizedParties = stringList('CLERK_AUTHORIZED_PARTIES', env.CLERK_AUTHORIZED_PARTIES)
-  if (authorizedParties.length === 0) {
-    throw new ConfigError(
-      'CLERK_AUTHORIZED_PARTIES',
-      'must list the origins of your site (the tokens\' azp), e.g. ["https://www.example.com"]',
-    )
+async function readClerk(env: Record<string, unknown>, problems: ConfigProblems): Promise<ClerkConfig | undefined> {
+  const settings = problems.fields({
+    publishableKey: () => {
+      const publishableKey = requiredString('CLERK_PUBLISHABLE_KEY', env.CLERK_PUBLISHABLE_KEY)
+      if (!frontendApiOf(publishableKey))
+        throw new ConfigError('CLERK_PUBLISHABLE_KEY', "must be the app's publishable key, pk_test_… or pk_live_…")
+      return publishableKey
+    },
+    authorizedParties: () => {
+      const parties = stringList('CLERK_AUTHORIZED_PARTIES', env.CLERK_AUTHORIZED_PARTIES)
+      if (parties.length === 0) {
+        throw new ConfigError(
+          'CLERK_AUTHORIZED_PARTIES',
+          'must list the origins of your site (the tokens\' azp), e.g. ["https://www.example.com"]',
+        )
+      }
+      return parties
+    },
+    // Clerk's own option, `treatPendingAsSignedOut`, defaults to true.
+    acceptPending: () =>
+      !optionalBoolean('CLERK_TREAT_PENDING_AS_SIGNED_OUT', env.CLERK_TREAT_PENDING_AS_SIGNED_OUT, true),
+  })
+  if (!settings) return undefined
+  const { publishableKey, authorizedParties, acceptPending } = settings
+  return {
+    provider: 'clerk',
+    frontendApi: frontendApiOf(publishableKey) as string,
+    cookieSuffix: await clerkCookieSuffix(publishableKey),
+    authorizedParties,
+    acceptPending,
   }
-  return { provider: 'clerk', frontendApi, cookieSuffix: await clerkCookieSuffix(publishableKey), authorizedParties }
 }
 
 function readSupabase(env: Record<string, unknown>): SupabaseConfig {
@@ -141,37 +165,54 @@ function readSupabase(env: Record<string, unknown>): SupabaseConfig {
   return { provider: 'supabase', projectRef }
 }
 
-function readCognito(env: Record<string, unknown>): CognitoConfig {
-  const userPoolId = requiredString('COGNITO_USER_POOL_ID', env.COGNITO_USER_POOL_ID)
-  if (!USER_POOL_ID.test(userPoolId)) {
-    throw new ConfigError('COGNITO_USER_POOL_ID', 'must be a user pool id such as "us-east-1_AbCdEf123"')
-  }
-  return { provider: 'cognito', userPoolId, clientId: requiredString('COGNITO_CLIENT_ID', env.COGNITO_CLIENT_ID) }
+function readCognito(env: Record<string, unknown>, problems: ConfigProblems): CognitoConfig | undefined {
+  return problems.fields({
+    provider: () => 'cognito' as const,
+    userPoolId: () => {
+      const userPoolId = requiredString('COGNITO_USER_POOL_ID', env.COGNITO_USER_POOL_ID)
+      if (!USER_POOL_ID.test(userPoolId)) {
+        throw new ConfigError('COGNITO_USER_POOL_ID', 'must be a user pool id such as "us-east-1_AbCdEf123"')
+      }
+      return userPoolId
+    },
+    clientId: () => requiredString('COGNITO_CLIENT_ID', env.COGNITO_CLIENT_ID),
+  })
 }
 
-function readAuthJs(name: 'authjs' | 'nextauth-v4', env: Record<string, unknown>, secretsGiven: boolean): AuthJsConfig {
+function readAuthJs(
+  name: 'authjs' | 'nextauth-v4',
+  env: Record<string, unknown>,
+  problems: ConfigProblems,
+  secretsGiven: boolean,
+): AuthJsConfig | undefined {
+  const before = problems.found.length
   for (const setting of ['SESSION_JWKS_URL', 'SESSION_ISSUER', 'SESSION_JWKS_MAX_STALE_SECONDS']) {
-    if (env[setting] !== undefined)
-      throw new ConfigError(
-        setting,
-        `does not apply to SESSION_PROVIDER "${name}" (its sessions are encrypted with a secret)`,
-      )
-  }
-  const secrets: string[] = []
-  if (secretsGiven && name === 'authjs') {
-    // As Auth.js orders them: AUTH_SECRET_3, _2, _1, then AUTH_SECRET.
-    for (const key of ['AUTH_SECRET_3', 'AUTH_SECRET_2', 'AUTH_SECRET_1', 'AUTH_SECRET']) {
-      const secret = optionalString(key, env[key])
-      if (secret !== undefined) secrets.push(secret)
+    if (env[setting] !== undefined) {
+      problems.add(setting, `does not apply to SESSION_PROVIDER "${name}" (its sessions are encrypted with a secret)`)
     }
-    if (secrets.length === 0) throw new ConfigError('AUTH_SECRET', 'is required with SESSION_PROVIDER "authjs"')
   }
-  if (secretsGiven && name === 'nextauth-v4') secrets.push(requiredString('NEXTAUTH_SECRET', env.NEXTAUTH_SECRET))
-  const cookie = optionalString('SESSION_COOKIE', env.SESSION_COOKIE)
-  return {
-    provider: name,
-    secrets,
-    cookieNames: cookie ? [cookie] : name === 'authjs' ? AUTHJS_COOKIES : NEXTAUTH_V4_COOKIES,
-    clockToleranceSeconds: readClockTolerance(env),
+  const config = problems.fields<AuthJsConfig>({
+    provider: () => name,
+    secrets: () => (secretsGiven ? readAuthJsSecrets(name, env) : []),
+    cookieNames: () => {
+      const cookie = optionalString('SESSION_COOKIE', env.SESSION_COOKIE)
+      return cookie ? [cookie] : name === 'authjs' ? AUTHJS_COOKIES : NEXTAUTH_V4_COOKIES
+    },
+    clockToleranceSeconds: () => readClockTolerance(env),
+  })
+  return problems.found.length === before ? config : undefined
+}
+
+function readAuthJsSecrets(name: 'authjs' | 'nextauth-v4', env: Record<string, unknown>): string[] {
+  if (name === 'nextauth-v4') return [requiredString('NEXTAUTH_SECRET', env.NEXTAUTH_SECRET)]
+  // As Auth.js orders them: AUTH_SECRET_3, _2, _1, then AUTH_SECRET.
+  const problems = new ConfigProblems()
+  const secrets: string[] = []
+  for (const key of ['AUTH_SECRET_3', 'AUTH_SECRET_2', 'AUTH_SECRET_1', 'AUTH_SECRET']) {
+    const secret = problems.read(() => optionalString(key, env[key]))
+    if (secret !== undefined) secrets.push(secret)
   }
+  problems.throwIfAny()
+  if (secrets.length === 0) throw new ConfigError('AUTH_SECRET', 'is required with SESSION_PROVIDER "authjs"')
+  return secrets
 }

@@ -35,8 +35,9 @@ export async function readSessionConfig(
   env: Record<string, unknown>,
   problems: ConfigProblems,
   secretsGiven: boolean,
+  cacheScope: string,
 ): Promise<SessionConfig | undefined> {
-  const keySource = problems.read(() => readKeySource(env, secretsGiven))
+  const keySource = problems.read(() => readKeySource(env, secretsGiven, cacheScope))
   const algorithms = problems.read(() => readAlgorithms(env, sessionKeyKind(env)))
   const audience = problems.read(() => readAudience(env))
   const settings = problems.read(() => ({
@@ -49,9 +50,9 @@ export async function readSessionConfig(
   }))
   // A configured public key is imported even without secrets, so the check catches a bad PEM.
   if (!keySource || keySource === 'secret-not-given' || !algorithms) return undefined
-  const getKey = await problems.readAsync(() => importKeys(keySource, algorithms))
-  if (!getKey || !settings || audience === undefined) return undefined
-  return { ...settings, algorithms, audience: audience ?? undefined, keySource, getKey }
+  const keys = await problems.readAsync(() => importKeys(keySource, algorithms))
+  if (!keys || !settings || audience === undefined) return undefined
+  return { ...settings, algorithms, audience: audience ?? undefined, keySource, ...keys }
 }
 
 async function importKeys(keySource: SessionKeySource, algorithms: string[]) {
@@ -64,7 +65,11 @@ async function importKeys(keySource: SessionKeySource, algorithms: string[]) {
   }
 }
 
-function readKeySource(env: Record<string, unknown>, secretsGiven: boolean): SessionKeySource | 'secret-not-given' {
+function readKeySource(
+  env: Record<string, unknown>,
+  secretsGiven: boolean,
+  cacheScope: string,
+): SessionKeySource | 'secret-not-given' {
   const publicKey = optionalString('SESSION_PUBLIC_KEY', env.SESSION_PUBLIC_KEY, { allowSurroundingSpace: true })
   const jwksUrl = optionalString('SESSION_JWKS_URL', env.SESSION_JWKS_URL)
   const secret = secretsGiven ? optionalString('SESSION_SECRET', env.SESSION_SECRET) : undefined
@@ -82,7 +87,7 @@ function readKeySource(env: Record<string, unknown>, secretsGiven: boolean): Ses
       max: MAX_JWKS_MAX_STALE_SECONDS,
       fallback: DEFAULT_JWKS_MAX_STALE_SECONDS,
     })
-    return { kind: 'jwks', url: secureUrl('SESSION_JWKS_URL', jwksUrl), maxStaleSeconds }
+    return { kind: 'jwks', url: secureUrl('SESSION_JWKS_URL', jwksUrl), maxStaleSeconds, cacheScope }
   }
   return secret === undefined ? 'secret-not-given' : { kind: 'secret', secret }
 }

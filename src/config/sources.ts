@@ -61,6 +61,7 @@ export async function readSourceConfig(
   kind: SessionSourceConfig['kind'],
   problems: ConfigProblems,
   secretsGiven: boolean,
+  cacheScope: string,
 ): Promise<SessionSourceConfig | undefined> {
   if (kind === 'jwt' || kind === 'provider') {
     for (const name of [...INTROSPECTION_SETTINGS, ...KV_SETTINGS, 'SESSION_COOKIE_SIGNATURE']) {
@@ -76,38 +77,45 @@ export async function readSourceConfig(
   for (const name of others) {
     if (env[name] !== undefined) problems.add(name, `does not apply to SESSION_SOURCE = "${kind}": remove it`)
   }
-  const signedCookieKey = secretsGiven ? await problems.readAsync(() => readSigningKey(env)) : undefined
+  const scheme = problems.read(() => readSignatureScheme(env))
+  const signedCookieKey =
+    secretsGiven && scheme ? await problems.readAsync(() => importSigningKey(env.SESSION_SECRET)) : undefined
   if (kind === 'kv') {
-    return problems.read(() => ({
-      kind,
-      binding: readKvBinding(env, secretsGiven),
-      prefix: optionalString('SESSION_KV_PREFIX', env.SESSION_KV_PREFIX) ?? '',
-      signedCookieKey,
-    }))
+    return problems.fields({
+      kind: () => kind,
+      binding: () => readKvBinding(env, secretsGiven),
+      prefix: () => readKvPrefix(env, scheme !== undefined),
+      signedCookieKey: () => signedCookieKey,
+    })
   }
-  return problems.read(() => ({
-    kind,
-    url: secureUrl(
-      'SESSION_INTROSPECTION_URL',
-      requiredString('SESSION_INTROSPECTION_URL', env.SESSION_INTROSPECTION_URL),
-    ),
-    timeoutMs: integerInRange('SESSION_INTROSPECTION_TIMEOUT_MS', env.SESSION_INTROSPECTION_TIMEOUT_MS, {
-      min: 100,
-      max: 10_000,
-      fallback: 1_500,
-    }),
-    cacheSeconds: integerInRange('SESSION_INTROSPECTION_CACHE_SECONDS', env.SESSION_INTROSPECTION_CACHE_SECONDS, {
-      min: 0,
-      max: 3_600,
-      fallback: 60,
-    }),
-    negativeCacheSeconds: integerInRange(
-      'SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS',
-      env.SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS,
-      { min: 0, max: 300, fallback: 10 },
-    ),
-    signedCookieKey,
-  }))
+  return problems.fields({
+    kind: () => kind,
+    url: () =>
+      secureUrl(
+        'SESSION_INTROSPECTION_URL',
+        requiredString('SESSION_INTROSPECTION_URL', env.SESSION_INTROSPECTION_URL),
+      ),
+    timeoutMs: () =>
+      integerInRange('SESSION_INTROSPECTION_TIMEOUT_MS', env.SESSION_INTROSPECTION_TIMEOUT_MS, {
+        min: 100,
+        max: 10_000,
+        fallback: 1_500,
+      }),
+    cacheSeconds: () =>
+      integerInRange('SESSION_INTROSPECTION_CACHE_SECONDS', env.SESSION_INTROSPECTION_CACHE_SECONDS, {
+        min: 0,
+        max: 3_600,
+        fallback: 60,
+      }),
+    negativeCacheSeconds: () =>
+      integerInRange('SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS', env.SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS, {
+        min: 0,
+        max: 300,
+        fallback: 10,
+      }),
+    signedCookieKey: () => signedCookieKey,
+    cacheScope: () => cacheScope,
+  })
 }
 
 /** Whether the source needs `SESSION_SECRET`: a JWT signed with it, or a signed cookie to check. */
@@ -115,15 +123,40 @@ export function sourceNeedsSessionSecret(env: Record<string, unknown>): boolean 
   return env.SESSION_COOKIE_SIGNATURE !== undefined
 }
 
-async function readSigningKey(env: Record<string, unknown>): Promise<CryptoKey | undefined> {
+function readSignatureScheme(env: Record<string, unknown>): 'express-session' | undefined {
   const scheme = optionalString('SESSION_COOKIE_SIGNATURE', env.SESSION_COOKIE_SIGNATURE)
-  if (scheme === undefined) return undefined
-  if (scheme !== 'express-session') {
-    throw new ConfigError('SESSION_COOKIE_SIGNATURE', 'the only supported value is "express-session"')
-  }
-  const secret = requiredString('SESSION_SECRET', env.SESSION_SECRET)
-  return importCookieSigningKey(secret)
+  if (scheme === undefined || scheme === 'express-session') return scheme
+  throw new ConfigError('SESSION_COOKIE_SIGNATURE', 'the only supported value is "express-session"')
 }
+
+function importSigningKey(secret: unknown): Promise<CryptoKey> {
+  return importCookieSigningKey(requiredString('SESSION_SECRET', secret))
+}
+
+/**
+ * The cookie names a KV key: without a prefix the site's sessions are written under, or the
+ * site's signature on the id, `session=user:42` would read whatever is stored under `user:42`.
+ */
+function readKvPrefix(env: Record<string, unknown>, signed: boolean): string {
+  const prefix = optionalString('SESSION_KV_PREFIX', env.SESSION_KV_PREFIX)
+  if (prefix === undefined) {
+    if (signed) return ''
+    throw new ConfigError(
+      'SESSION_KV_PREFIX',
+      'is required with SESSION_SOURCE = "kv" unless SESSION_COOKIE_SIGNATURE is set: set the prefix your site writes sessions under (such as "sess:"), so that a cookie cannot name any other key of the namespace',
+    )
+  }
+  if (prefix.length > MAX_KV_PREFIX_LENGTH) {
+    throw new ConfigError(
+      'SESSION_KV_PREFIX',
+      `must be at most ${MAX_KV_PREFIX_LENGTH} characters (KV keys are 512 bytes)`,
+    )
+  }
+  return prefix
+}
+
+/** KV keys are at most 512 bytes; the session id takes up to 256 of them. */
+const MAX_KV_PREFIX_LENGTH = 256
 
 function readKvBinding(env: Record<string, unknown>, bindingsGiven: boolean): string {
   const binding = requiredString('SESSION_KV_BINDING', env.SESSION_KV_BINDING)

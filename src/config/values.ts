@@ -79,6 +79,14 @@ export function optionalInteger(
   return number
 }
 
+/** `true` or `false`, as TOML writes it or as text (`--var`, the dashboard); `fallback` when absent. */
+export function optionalBoolean(key: string, value: unknown, fallback: boolean): boolean {
+  if (isAbsent(value)) return fallback
+  if (value === true || value === 'true') return true
+  if (value === false || value === 'false') return false
+  throw new ConfigError(key, `must be true or false (default ${fallback})`)
+}
+
 /** A list given as a TOML array, a JSON array string, or a comma-separated string. */
 export function stringList(key: string, value: unknown): string[] {
   if (isAbsent(value)) return []

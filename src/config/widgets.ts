@@ -98,6 +98,16 @@ function readTokenPath(env: Record<string, unknown>): string {
   if (!PLAIN_PATH.test(tokenPath)) {
     throw new ConfigError('TOKEN_PATH', 'must be a plain path such as "/token" (no ":", "*", query or spaces)')
   }
+  // One path, one spelling: `/t/` beside `/t`, `/a//b` or `/a/./b` would be twins of another
+  // path, or never match what a browser sends (it resolves dot segments before asking).
+  const segments = tokenPath.slice(1).split('/')
+  if (tokenPath !== '/' && segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    const canonical = `/${segments.filter((segment) => segment !== '' && segment !== '.' && segment !== '..').join('/')}`
+    throw new ConfigError(
+      'TOKEN_PATH',
+      `must be written one way: no trailing "/", "//", "." or ".." segments (such as "${canonical}")`,
+    )
+  }
   return tokenPath
 }
 

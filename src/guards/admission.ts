@@ -11,6 +11,21 @@ import type { Identity } from '../session/source'
 import { enforceRateLimit, rateLimitKey } from './rate-limit'
 import { requireTurnstile } from './turnstile'
 
+/**
+ * What a source awaits before it calls another host for this request (the site's introspection
+ * URL): with a rate limit binding, the client's lookups are counted first (`lookup:ip:…`), so a
+ * client over its limit costs the site nothing. Counted once per request, however many copies.
+ */
+export function lookupGuard(request: Request, env: Record<string, unknown>, config: Config): () => Promise<void> {
+  const binding = config.rateLimitBinding
+  if (!binding) return async () => {}
+  let counted: Promise<void> | undefined
+  return () => {
+    counted ??= enforceRateLimit(env, binding, `lookup:${rateLimitKey(request, undefined)}`)
+    return counted
+  }
+}
+
 export async function admit(
   identity: Identity,
   request: Request,

@@ -1,27 +1,123 @@
 /**
- * @module Reading the session cookie from the `Cookie` header, every copy of it.
+ * @module The one cookie reader: every session source and provider finds its cookies here,
+ * by one set of rules.
  *
- * A browser sends two cookies of one name when a sibling subdomain planted a second one
- * (`Domain=example.com; Path=/token`: "cookie tossing"), the more specific path first. Taking
- * the first would let that subdomain decide who the visitor is, so every copy is returned.
+ * - Names are compared exactly as sent. A sibling subdomain can plant
+ *   `%5F%5FHost-session`, which no browser treats as a `__Host-` cookie: decoding names
+ *   before comparing would hand it the protection of the prefix. A provider whose SDK encodes
+ *   names (Amplify: `….jane%40example.com.idToken`) builds the name it expects with the
+ *   SDK's own encoding (`jsCookieName`).
+ * - Every copy of a name is returned, in the order sent: a planted copy ("cookie tossing",
+ *   `Domain=example.com; Path=/token`, sent first) is told apart by `source.ts`'s copies rule,
+ *   never by its position.
+ * - A copy over a browser's 4,096 bytes, or with characters RFC 6265 does not allow in a cookie
+ *   value, did not come from the site: it is a refused copy, checked before anything (a site's
+ *   "who is this?" URL above all) sees it.
+ * - Chunked cookies (`name.0`, `name.1`, …, as Auth.js and Supabase split long sessions) are
+ *   strict: the chunks from `.0` without a gap, each once, never beside a whole cookie of the
+ *   name, at most `MAX_COOKIE_CHUNKS`, and the joined value at most `MAX_SESSION_CHARS`.
  */
+import { MAX_COOKIE_BYTES, MAX_COOKIE_CHUNKS, MAX_SESSION_CHARS } from '../constants'
 import { TokenServiceError } from '../errors'
 
-/**
- * Every non-empty value of cookie `name`, in the order sent; percent-decoded where it can be,
- * unless `raw` (a cookie forwarded to the site goes exactly as the browser sent it).
- */
-export function cookieValues(header: string | undefined, name: string, { raw = false } = {}): string[] {
-  if (!header) return []
-  const values: string[] = []
-  for (const pair of header.split(';')) {
-    const equals = pair.indexOf('=')
-    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue
-    let value = pair.slice(equals + 1).trim()
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
-    if (value !== '') values.push(raw ? value : percentDecoded(value))
+/** One copy of a session cookie: its value, or why it cannot be a session at all. */
+export type CookieCopy = { value: string } | { refused: TokenServiceError }
+
+/** RFC 6265 §4.1.1 cookie-octet: no controls, white space, `"`, `,`, `;` or `\`. */
+const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/
+
+const encoder = new TextEncoder()
+
+/** The request's cookies, parsed once: names and values exactly as the browser sent them. */
+export class CookieJar {
+  readonly #pairs: { name: string; value: string }[] = []
+
+  constructor(header: string | null | undefined) {
+    if (!header) return
+    for (const pair of header.split(';')) {
+      const equals = pair.indexOf('=')
+      if (equals === -1) continue
+      this.#pairs.push({ name: pair.slice(0, equals).trim(), value: pair.slice(equals + 1).trim() })
+    }
   }
-  return values
+
+  static of(request: Request): CookieJar {
+    return new CookieJar(request.headers.get('Cookie'))
+  }
+
+  /** Whether any cookie of exactly this name was sent (empty ones included). */
+  has(name: string): boolean {
+    return this.#pairs.some((pair) => pair.name === name)
+  }
+
+  /**
+   * Every non-empty copy of cookie `name`, in the order sent, checked for size and characters;
+   * values percent-decoded, unless `raw` (a cookie forwarded to the site goes as it came).
+   */
+  copies(name: string, { raw = false } = {}): CookieCopy[] {
+    const copies: CookieCopy[] = []
+    for (const pair of this.#pairs) {
+      if (pair.name !== name) continue
+      const value = unquoted(pair.value)
+      if (value === '') continue
+      const refused = problemOf(pair.name, value)
+      copies.push(refused ? { refused } : { value: raw ? value : percentDecoded(value) })
+    }
+    return copies
+  }
+
+  /**
+   * The session under `name` for SDKs that split long values into `name.0`, `name.1`, …: each
+   * whole copy, or the chunks joined, as one copy. Chunks beside a whole cookie, a chunk sent
+   * twice, or a gap are refused for the request: which parts are the visitor's cannot be told.
+   */
+  chunkedCopies(name: string): CookieCopy[] {
+    const whole = this.copies(name)
+    const chunks = this.#chunkNumbers(name)
+    if (chunks.length === 0) return whole
+    if (whole.length > 0) throw new TokenServiceError('SESSION_AMBIGUOUS', 'whole_and_chunked_cookie')
+    const highest = Math.max(...chunks)
+    if (highest >= MAX_COOKIE_CHUNKS) throw new TokenServiceError('SESSION_INVALID', 'too_many_cookie_chunks')
+    const parts: string[] = []
+    for (let index = 0; index <= highest; index++) {
+      const copies = this.copies(`${name}.${index}`)
+      if (copies.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'cookie_chunk_sent_twice')
+      const part = copies[0]
+      if (part === undefined) throw new TokenServiceError('SESSION_INVALID', 'cookie_chunk_missing')
+      if ('refused' in part) return [part]
+      parts.push(part.value)
+    }
+    const value = parts.join('')
+    if (value.length > MAX_SESSION_CHARS) {
+      return [{ refused: new TokenServiceError('SESSION_INVALID', 'session_too_large') }]
+    }
+    return [{ value }]
+  }
+
+  /** The suffixes `n` of every `name.n` sent, `n` a chunk number as SDKs write it (0, 1, … 10). */
+  #chunkNumbers(name: string): number[] {
+    const numbers: number[] = []
+    for (const pair of this.#pairs) {
+      if (!pair.name.startsWith(`${name}.`)) continue
+      const suffix = pair.name.slice(name.length + 1)
+      if (/^(0|[1-9]\d{0,3})$/.test(suffix)) numbers.push(Number(suffix))
+    }
+    return numbers
+  }
+}
+
+/** Why a cookie as sent cannot be a session, or nothing. */
+function problemOf(name: string, value: string): TokenServiceError | undefined {
+  if (encoder.encode(name).byteLength + encoder.encode(value).byteLength > MAX_COOKIE_BYTES) {
+    return new TokenServiceError('SESSION_INVALID', 'cookie_too_large')
+  }
+  if (!COOKIE_OCTETS.test(value)) return new TokenServiceError('SESSION_INVALID', 'cookie_not_rfc6265')
+  return undefined
+}
+
+/** RFC 6265 allows a value in double quotes; the quotes are not part of it. */
+function unquoted(value: string): string {
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value
 }
 
 export function percentDecoded(value: string): string {
@@ -29,52 +125,18 @@ export function percentDecoded(value: string): string {
   try {
     return decodeURIComponent(value)
   } catch {
-    // Left as sent: it cannot be a JWT, and verification says so.
+    // Left as sent: it cannot be a session, and verification says so.
     return value
   }
 }
 
 /**
- * Every cookie of the header by its decoded name: identity providers' SDKs percent-encode
- * names (`CognitoIdentityServiceProvider.<client>.jane%40example.com.idToken`).
+ * A cookie name as js-cookie writes it (Amplify's `CookieStorage` and its SSR adapters): percent-
+ * encoded, except `#$&+^`|`, and `(`/`)` escaped. A provider's expected name is built with this,
+ * then compared with the names as sent.
  */
-export function cookiesNamed(header: string | undefined, name: string): string[] {
-  if (!header) return []
-  const values: string[] = []
-  for (const pair of header.split(';')) {
-    const equals = pair.indexOf('=')
-    if (equals === -1 || percentDecoded(pair.slice(0, equals).trim()) !== name) continue
-    const value = pair.slice(equals + 1).trim()
-    if (value !== '') values.push(percentDecoded(value))
-  }
-  return values
+export function jsCookieName(name: string): string {
+  return encodeURIComponent(name)
+    .replace(/%(2[346B]|5E|60|7C)/g, decodeURIComponent)
+    .replace(/[()]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
 }
-
-/**
- * The one copy of a provider's cookie, by decoded name, or none. Two copies mean one was
- * planted ("cookie tossing"), and which is the visitor's cannot be told: refused.
- */
-export function onlyCookie(header: string | undefined, name: string): string | undefined {
-  const values = cookiesNamed(header, name)
-  if (values.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'duplicate_provider_cookie')
-  return values[0]
-}
-
-/**
- * A cookie that SDKs split when it outgrows a browser's 4 KiB (`name.0`, `name.1`, …: Auth.js,
- * Supabase): the whole value, joined in suffix order, or the unsplit cookie.
- */
-export function chunkedCookie(header: string | undefined, name: string): string | undefined {
-  const whole = onlyCookie(header, name)
-  if (whole !== undefined) return whole
-  const parts: string[] = []
-  for (let index = 0; index < MAX_CHUNKS; index++) {
-    const part = onlyCookie(header, `${name}.${index}`)
-    if (part === undefined) break
-    parts.push(part)
-  }
-  return parts.length > 0 ? parts.join('') : undefined
-}
-
-/** Browsers keep about 180 cookies per domain; a session never needs more than a few parts. */
-const MAX_CHUNKS = 16

@@ -2,21 +2,28 @@
  * @module Opaque session cookies (express-session, Django, Rails, Laravel, Auth.js database
  * sessions): the site's own "who is this?" URL answers, and its JSON is mapped like claims.
  *
- * Only the configured cookie is forwarded, only to the configured URL. 2xx JSON object: a
- * visitor; 401/403: nobody signed in; anything else (another status, a redirect, a timeout,
- * not JSON, too large): `503 SESSION_UNAVAILABLE`, never a token. Answers are cached at the
- * edge (`caches.default`) under a SHA-256 of the URL and cookie, never the cookie itself, and
- * concurrent misses for one cookie in an isolate make one call. The isolate also remembers
- * the answers it has seen until the same expiry, so a visitor's next token skips the cache's
+ * Only the configured cookie is forwarded, only to the configured URL, and only a cookie a
+ * browser could have sent (the cookie reader's size and character checks), at most
+ * `MAX_LOOKED_UP_COOKIES` copies a request: a request never turns into more calls than that,
+ * and the rate limit runs before the first. 2xx JSON object: a visitor; 401/403: nobody signed
+ * in; another 4xx: the site refuses the cookie itself (`401 SESSION_INVALID`); anything else
+ * (5xx, a redirect, a timeout, a body that stalls, is not JSON or is too large):
+ * `503 SESSION_UNAVAILABLE`, never a token.
+ *
+ * Answers are cached at the edge (`caches.default`) under a SHA-256 of the deployment's cache
+ * scope, the URL and the cookie, never the cookie itself, and concurrent misses for one cookie
+ * in an isolate make one call. The isolate also remembers the answers it has seen until the
+ * same expiry (within a count and a byte budget), so a visitor's next token skips the cache's
  * round trip.
  */
+import { MAX_LOOKED_UP_COOKIES } from '../constants'
 import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
 import { sessionUnavailable, TokenServiceError } from '../errors'
-import { fetchWithin, type OutboundError } from '../outbound'
+import { fetchWithin, OutboundError, readBodyWithin } from '../outbound'
 import { percentDecoded } from './cookies'
 import { claimNumber, parseExactly } from './exact-json'
 import { isSignedCookieValid } from './signed-cookie'
-import type { Identity } from './source'
+import { eachCookie, type IdentifyContext, type Identity, oneVisitor, type SessionSource } from './source'
 
 export interface IntrospectionConfig {
   kind: 'introspection'
@@ -28,6 +35,8 @@ export interface IntrospectionConfig {
   negativeCacheSeconds: number
   /** When set, express-session's `s:<id>.<signature>` is checked before calling out. */
   signedCookieKey?: CryptoKey
+  /** Salts the edge cache's entry names (see `edge-cache.ts`). */
+  cacheScope: string
 }
 
 /** The largest answer read from the site: a "who is this?" answer is a few hundred bytes. */
@@ -35,8 +44,9 @@ const MAX_ANSWER_BYTES = 65_536
 
 const SIGNED_OUT: Identity = { kind: 'anonymous', why: 'site_says_signed_out' }
 
-/** Answers an isolate remembers at most; beyond, the oldest is forgotten. */
+/** Answers an isolate remembers at most, in number and in bytes; beyond, the oldest is forgotten. */
 const REMEMBERED_ANSWERS = 1_000
+const REMEMBERED_BYTES = 2_097_152
 
 /** An answer as cached: who the visitor is, and until when (ms since the epoch) that holds. */
 interface CachedAnswer {
@@ -44,60 +54,75 @@ interface CachedAnswer {
   expiresAt: number
 }
 
-export function introspectionSource(cookieName: string, config: IntrospectionConfig) {
+export function introspectionSource(cookieName: string, config: IntrospectionConfig): SessionSource {
   const pending = new Map<string, Promise<Identity>>()
-  const remembered = new Map<string, CachedAnswer>()
-  const remember = (key: string, answer: CachedAnswer) => {
-    remembered.delete(key)
-    remembered.set(key, answer)
-    if (remembered.size > REMEMBERED_ANSWERS) remembered.delete(remembered.keys().next().value as string)
-  }
-  return async function introspect(cookie: string): Promise<Identity> {
+  const remembered = new Memory(REMEMBERED_ANSWERS, REMEMBERED_BYTES)
+
+  async function introspect(cookie: string, context: IdentifyContext): Promise<Identity> {
     // `cookie` is as the browser sent it (forwarded unchanged); its signature covers the decoded value.
     if (config.signedCookieKey && !(await isSignedCookieValid(percentDecoded(cookie), config.signedCookieKey))) {
       throw new TokenServiceError('SESSION_INVALID', 'bad_cookie_signature')
     }
-    const cacheKey = await cacheKeyFor(config.url, `${cookieName}=${cookie}`)
-    const known = remembered.get(cacheKey) ?? (await readCache(cacheKey))
-    if (known && known.expiresAt > Date.now()) {
-      remember(cacheKey, known)
-      return known.identity
-    }
+    const cacheKey = await cacheKeyFor(config.url, `${cookieName}=${cookie}`, config.cacheScope)
+    const known = remembered.get(cacheKey) ?? (await readCache(cacheKey, remembered))
+    if (known && known.expiresAt > Date.now()) return known.identity
     remembered.delete(cacheKey)
     let call = pending.get(cacheKey)
     if (!call) {
-      call = askSite(config, cookieName, cookie).finally(() => pending.delete(cacheKey))
+      call = lookUp(cacheKey, cookie, context).finally(() => pending.delete(cacheKey))
       pending.set(cacheKey, call)
-      const identity = await call
-      const seconds = identity.kind === 'visitor' ? config.cacheSeconds : config.negativeCacheSeconds
-      if (seconds > 0) {
-        const answer = { identity, expiresAt: Date.now() + seconds * 1000 }
-        remember(cacheKey, answer)
-        await writeEdgeCache(cacheKey, JSON.stringify(answer), seconds)
-      }
-      return identity
     }
     return call
+  }
+
+  async function lookUp(cacheKey: string, cookie: string, context: IdentifyContext): Promise<Identity> {
+    await context.beforeLookup()
+    const identity = await askSite(config, cookieName, cookie)
+    const seconds = identity.kind === 'visitor' ? config.cacheSeconds : config.negativeCacheSeconds
+    if (seconds > 0) {
+      const answer = { identity, expiresAt: Date.now() + seconds * 1000 }
+      const text = JSON.stringify(answer)
+      remembered.set(cacheKey, answer, text.length)
+      await writeEdgeCache(cacheKey, text, seconds)
+    }
+    return identity
+  }
+
+  return {
+    identify(context) {
+      const copies = context.cookies.copies(cookieName, { raw: true })
+      if (copies.length > MAX_LOOKED_UP_COOKIES) {
+        throw new TokenServiceError('SESSION_INVALID', 'too_many_session_cookies', { log: { cookies: copies.length } })
+      }
+      const copiesToIdentify = eachCookie(copies, (cookie) => introspect(cookie, context))
+      return oneVisitor(copiesToIdentify, context, 'no_session_cookie')
+    },
   }
 }
 
 async function askSite(config: IntrospectionConfig, cookieName: string, cookie: string): Promise<Identity> {
-  let response: Response
+  let text: string
   try {
     const headers = { Cookie: `${cookieName}=${cookie}`, Accept: 'application/json' }
-    response = await fetchWithin(config.url, { headers }, config.timeoutMs)
+    const response = await fetchWithin(config.url, { headers }, config.timeoutMs)
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel()
+      return SIGNED_OUT
+    }
+    if (response.status >= 400 && response.status < 500) {
+      // The site refuses the cookie itself (malformed, too long): the visitor's fault, not an outage.
+      await response.body?.cancel()
+      throw new TokenServiceError('SESSION_INVALID', `introspection: site_refused_cookie_http_${response.status}`)
+    }
+    if (response.status < 200 || response.status > 299) {
+      await response.body?.cancel()
+      throw unavailable(`http_${response.status}`)
+    }
+    text = await readBodyWithin(response, MAX_ANSWER_BYTES, config.timeoutMs)
   } catch (error) {
-    throw unavailable((error as OutboundError).message)
+    if (error instanceof OutboundError) throw unavailable(error.message)
+    throw error
   }
-  if (response.status === 401 || response.status === 403) {
-    await response.body?.cancel()
-    return SIGNED_OUT
-  }
-  if (response.status < 200 || response.status > 299) {
-    await response.body?.cancel()
-    throw unavailable(`http_${response.status}`)
-  }
-  const text = await readLimited(response)
   let claims: unknown
   try {
     claims = parseExactly(text)
@@ -108,48 +133,65 @@ async function askSite(config: IntrospectionConfig, cookieName: string, cookie: 
   return { kind: 'visitor', claims: claims as Record<string, unknown> }
 }
 
-async function readLimited(response: Response): Promise<string> {
-  const declared = Number(response.headers.get('Content-Length') ?? 0)
-  if (declared > MAX_ANSWER_BYTES) {
-    await response.body?.cancel()
-    throw unavailable('answer_too_large')
-  }
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel()
-      throw unavailable('answer_too_large')
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return new TextDecoder().decode(bytes)
+/** The edge cache's name for the site's answer to `cookie` (`name=value`, as forwarded). */
+export function cacheKeyFor(url: URL, cookie: string, cacheScope: string): Promise<string> {
+  return edgeCacheKey('introspection', `${url.href}\n${cookie}`, cacheScope)
 }
 
 function unavailable(reason: string): TokenServiceError {
   return sessionUnavailable(`introspection: ${reason}`)
 }
 
-export function cacheKeyFor(url: URL, cookie: string): Promise<string> {
-  return edgeCacheKey('introspection', `${url.href}\n${cookie}`)
-}
-
-/** Our own entry with only the identity: the site's headers (`Set-Cookie` above all) are never stored. */
-async function readCache(key: string): Promise<CachedAnswer | undefined> {
+/**
+ * Our own entry with only the identity (the site's headers, `Set-Cookie` above all, are never
+ * stored), remembered in the isolate once found.
+ */
+async function readCache(key: string, memory: Memory): Promise<CachedAnswer | undefined> {
   const text = await readEdgeCache(key)
   if (text === undefined) return undefined
   // Parsed exactly for the claims' sake, so the expiry may arrive as its source text.
-  const answer = parseExactly(text) as { identity?: Identity; expiresAt?: unknown }
-  const expiresAt = claimNumber(answer.expiresAt)
-  return answer.identity && expiresAt !== undefined ? { identity: answer.identity, expiresAt } : undefined
+  const entry = parseExactly(text) as { identity?: Identity; expiresAt?: unknown }
+  const expiresAt = claimNumber(entry.expiresAt)
+  if (!entry.identity || expiresAt === undefined) return undefined
+  const answer = { identity: entry.identity, expiresAt }
+  memory.set(key, answer, text.length)
+  return answer
+}
+
+/** Answers in the order last used, within a count and a byte budget: the oldest go first. */
+class Memory {
+  readonly #entries = new Map<string, { answer: CachedAnswer; bytes: number }>()
+  #bytes = 0
+
+  constructor(
+    readonly maxEntries: number,
+    readonly maxBytes: number,
+  ) {}
+
+  /** The answer, now the most recently used. */
+  get(key: string): CachedAnswer | undefined {
+    const entry = this.#entries.get(key)
+    if (!entry) return undefined
+    this.#entries.delete(key)
+    this.#entries.set(key, entry)
+    return entry.answer
+  }
+
+  /** `answerBytes`: the answer's size as JSON text. */
+  set(key: string, answer: CachedAnswer, answerBytes: number): void {
+    this.delete(key)
+    const bytes = answerBytes + key.length
+    this.#entries.set(key, { answer, bytes })
+    this.#bytes += bytes
+    while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
+      this.delete(this.#entries.keys().next().value as string)
+    }
+  }
+
+  delete(key: string): void {
+    const entry = this.#entries.get(key)
+    if (!entry) return
+    this.#bytes -= entry.bytes
+    this.#entries.delete(key)
+  }
 }

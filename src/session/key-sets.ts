@@ -15,7 +15,7 @@
 import { createLocalJWKSet, errors, exportJWK, importX509, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
 import { TokenServiceError } from '../errors'
 import { logEvent } from '../log'
-import { fetchWithin, OutboundError } from '../outbound'
+import { fetchWithin, OutboundError, readBodyWithin } from '../outbound'
 import { readSharedKeySet, type SharedKeySet, shareKeySet } from './key-set-cache'
 
 export interface KeySetTiming {
@@ -41,6 +41,8 @@ export const DEFAULT_KEY_SET_TIMING: KeySetTiming = {
 export interface KeySetOptions {
   /** How long past `refreshAfterMs` the last good keys keep serving while refreshes fail. */
   maxStaleMs: number
+  /** Salts the shared entry's name in the location's cache (see `edge-cache.ts`). */
+  cacheScope: string
   timing?: Partial<KeySetTiming>
   /** The clock, for tests. */
   now?: () => number
@@ -62,6 +64,7 @@ export class RemoteKeySet {
   readonly #timing: KeySetTiming
   readonly #now: () => number
   readonly #maxStaleMs: number
+  readonly #cacheScope: string
 
   constructor(
     readonly url: URL,
@@ -71,6 +74,7 @@ export class RemoteKeySet {
     this.#refreshAfterMs = this.#timing.refreshAfterMs
     this.#now = options.now ?? Date.now
     this.#maxStaleMs = options.maxStaleMs
+    this.#cacheScope = options.cacheScope
   }
 
   /** A key resolver for `jwtVerify`. */
@@ -79,12 +83,26 @@ export class RemoteKeySet {
     try {
       return await keys(header, token)
     } catch (error) {
-      const cooledDown = this.#now() - this.#lastFetchAt >= this.#timing.cooldownMs && this.#now() >= this.#retryAt
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !cooledDown) throw error
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.#cooledDown()) throw error
       // Perhaps the keys were rotated: one fetch per cooldown, whatever tokens arrive.
       await this.#refresh('unknown_kid')
       return (this.#keys ?? keys)(header, token)
     }
+  }
+
+  /**
+   * After a session without `kid` failed every key held: one fetch per cooldown, as for an
+   * unknown `kid` (a kid-less key added to the set). True when the keys changed.
+   */
+  readonly refreshKeys = async (): Promise<boolean> => {
+    if (!this.#cooledDown()) return false
+    const before = this.#keys
+    await this.#refresh('no_key_verified')
+    return this.#keys !== before
+  }
+
+  #cooledDown(): boolean {
+    return this.#now() - this.#lastFetchAt >= this.#timing.cooldownMs && this.#now() >= this.#retryAt
   }
 
   async #usableKeys(): Promise<LocalKeySet> {
@@ -119,8 +137,11 @@ export class RemoteKeySet {
   }
 
   async #fetchKeys(why: string): Promise<void> {
-    // Another isolate of this location may hold fresh keys; an unknown kid asks the host itself.
-    const shared = why === 'unknown_kid' ? undefined : await readSharedKeySet(this.url)
+    // Another isolate of this location may hold fresh keys; a key the set lacks asks the host itself.
+    const shared =
+      why === 'unknown_kid' || why === 'no_key_verified'
+        ? undefined
+        : await readSharedKeySet(this.url, this.#cacheScope)
     if (shared && this.#now() - shared.fetchedAt < shared.refreshAfterMs) {
       // The unknown-kid cooldown counts from when the location last asked the host.
       this.#lastFetchAt = shared.fetchedAt
@@ -132,7 +153,7 @@ export class RemoteKeySet {
       const { jwks, maxAgeMs } = await downloadKeySet(this.url, this.#timing.fetchTimeoutMs)
       const fresh = { jwks, fetchedAt: this.#now(), refreshAfterMs: maxAgeMs ?? this.#timing.refreshAfterMs }
       this.#use(fresh)
-      await shareKeySet(this.url, fresh)
+      await shareKeySet(this.url, this.#cacheScope, fresh)
     } catch (error) {
       this.#failures += 1
       const backoff = Math.min(this.#timing.firstBackoffMs * 2 ** (this.#failures - 1), this.#timing.maxBackoffMs)
@@ -156,6 +177,12 @@ class KeySetFetchError extends Error {
   override name = 'KeySetFetchError'
 }
 
+/**
+ * The largest key set read: real ones are a few KB (Google's certificates ~4 KB); a larger body
+ * is refused before it is parsed, so a broken or hostile host cannot cost seconds of CPU.
+ */
+const MAX_KEY_SET_BYTES = 1_048_576
+
 /** A host's max-age is honoured between a minute and a day. */
 const MIN_MAX_AGE_MS = 60_000
 const MAX_MAX_AGE_MS = 86_400_000
@@ -167,9 +194,10 @@ async function downloadKeySet(url: URL, timeoutMs: number): Promise<{ jwks: JSON
     await response.body?.cancel()
     throw new KeySetFetchError(`http_${response.status}`)
   }
+  const text = await readBodyWithin(response, MAX_KEY_SET_BYTES, timeoutMs)
   let body: unknown
   try {
-    body = await response.json()
+    body = JSON.parse(text)
   } catch {
     throw new KeySetFetchError('not_json')
   }

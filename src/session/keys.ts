@@ -27,25 +27,31 @@ export const ASYMMETRIC_ALGORITHMS = [
 export type SessionKeySource =
   | { kind: 'secret'; secret: string }
   | { kind: 'publicKey'; key: string }
-  | { kind: 'jwks'; url: URL; maxStaleSeconds: number }
+  | { kind: 'jwks'; url: URL; maxStaleSeconds: number; cacheScope: string }
 
 type VerifyKey = CryptoKey | Uint8Array
 
 /** One remote key set per URL per isolate, shared by every request (see `key-sets.ts`). */
 const remoteKeySets = new Map<string, RemoteKeySet>()
 
+export interface SessionKeys {
+  getKey: JWTVerifyGetKey
+  /** For a remote key set: one refetch per cooldown when a kid-less session fails every key. */
+  refreshKeys?: () => Promise<boolean>
+}
+
 /** Builds the resolver; imports configured keys now, so a bad key fails at configuration. */
 export async function sessionKeyResolver(
   source: SessionKeySource,
   algorithms: readonly string[],
-): Promise<JWTVerifyGetKey> {
+): Promise<SessionKeys> {
   switch (source.kind) {
     case 'secret':
-      return keyPerAlgorithm(algorithms, (alg) => importHmacKey(source.secret, alg))
+      return { getKey: await keyPerAlgorithm(algorithms, (alg) => importHmacKey(source.secret, alg)) }
     case 'publicKey':
-      return keyPerAlgorithm(algorithms, (alg) => importPublicKey(source.key, alg))
+      return { getKey: await keyPerAlgorithm(algorithms, (alg) => importPublicKey(source.key, alg)) }
     case 'jwks':
-      return remoteKeySet(source.url, source.maxStaleSeconds)
+      return remoteKeySet(source)
   }
 }
 
@@ -85,12 +91,12 @@ export class PrivateKeyError extends Error {
   }
 }
 
-function remoteKeySet(url: URL, maxStaleSeconds: number): JWTVerifyGetKey {
-  const id = `${url.href} ${maxStaleSeconds}`
+function remoteKeySet({ url, maxStaleSeconds, cacheScope }: SessionKeySource & { kind: 'jwks' }): SessionKeys {
+  const id = `${url.href} ${maxStaleSeconds} ${cacheScope}`
   let keySet = remoteKeySets.get(id)
   if (!keySet) {
-    keySet = new RemoteKeySet(url, { maxStaleMs: maxStaleSeconds * 1000 })
+    keySet = new RemoteKeySet(url, { maxStaleMs: maxStaleSeconds * 1000, cacheScope })
     remoteKeySets.set(id, keySet)
   }
-  return keySet.getKey
+  return { getKey: keySet.getKey, refreshKeys: keySet.refreshKeys }
 }

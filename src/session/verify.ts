@@ -2,8 +2,16 @@
  * @module "Who is this visitor?": verifies the session cookie, a JWT the site already issues,
  * and returns its claims, or throws a coded error that says why not.
  */
-import { base64url, errors, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose'
-import { MAX_NUMERIC_DATE, MAX_SESSION_COOKIE_LENGTH } from '../constants'
+import {
+  base64url,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose'
+import { MAX_NUMERIC_DATE, MAX_SESSION_CHARS } from '../constants'
 import { TokenServiceError } from '../errors'
 import { parseExactly } from './exact-json'
 import type { SessionKeySource } from './keys'
@@ -18,6 +26,11 @@ export interface SessionConfig {
   maxAgeSeconds?: number
   keySource: SessionKeySource
   getKey: JWTVerifyGetKey
+  /**
+   * A remote key set's refetch after a session without `kid` failed every key held (a kid-less
+   * rotation): at most one per cooldown; true when the keys changed.
+   */
+  refreshKeys?: () => Promise<boolean>
 }
 
 /** Session claims, numbers kept exactly as written (see `exact-json.ts`). */
@@ -25,7 +38,7 @@ export type SessionClaims = Record<string, unknown>
 
 /** Verifies one session cookie: its claims (numbers exactly as written), or a coded error. */
 export async function verifySessionCookie(cookie: string, config: SessionConfig): Promise<SessionClaims> {
-  if (cookie.length > MAX_SESSION_COOKIE_LENGTH) {
+  if (cookie.length > MAX_SESSION_CHARS) {
     throw new TokenServiceError('SESSION_INVALID', 'cookie_too_large')
   }
   const segments = cookie.split('.')
@@ -42,7 +55,7 @@ export async function verifySessionCookie(cookie: string, config: SessionConfig)
   }
   let payload: JWTPayload
   try {
-    payload = await verifyWithAnyMatchingKey(cookie, config.getKey, options)
+    payload = await verifyWithFreshKeys(cookie, config, options)
     checkTimes(payload, config.clockToleranceSeconds)
   } catch (error) {
     throw sessionError(error)
@@ -60,6 +73,21 @@ function exactClaims(payload: JWTPayload, encodedPayload: string): SessionClaims
     if (token[0] !== '"' && String(Number(token)) !== token) return parseExactly(text) as SessionClaims
   }
   return payload
+}
+
+/**
+ * A session without `kid` that no key held verifies may be signed by a key the set gained since
+ * it was fetched: the set is fetched again (once per cooldown, as for an unknown `kid`) and the
+ * session tried once more.
+ */
+async function verifyWithFreshKeys(token: string, config: SessionConfig, options: JWTVerifyOptions) {
+  try {
+    return await verifyWithAnyMatchingKey(token, config.getKey, options)
+  } catch (error) {
+    const kidless = error instanceof errors.JWSSignatureVerificationFailed && !decodeProtectedHeader(token).kid
+    if (!kidless || !config.refreshKeys || !(await config.refreshKeys())) throw error
+    return verifyWithAnyMatchingKey(token, config.getKey, options)
+  }
 }
 
 /**

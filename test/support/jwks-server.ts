@@ -10,7 +10,9 @@
  * per test: `ok`, `down` (503), `error` (500), `garbage` (not JSON), `invalid` (JSON, not a
  * key set), `slow` (answers after 5 s), `reset` (drops the
  * connection), `max-age` (the set with `Cache-Control: max-age=3600`), `rotated` (the set plus a new key, `rotatedRsaKey`),
- * `no-kid` (two RS256 keys without `kid`, the test key among them).
+ * `no-kid` (two RS256 keys without `kid`, the test key among them), `one-kidless` and
+ * `two-kidless` (the test key without `kid`; then with the rotated key, also without, beside it),
+ * `huge` (a valid set padded to 2 MiB), `stall` (headers and half a body, then silence).
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -43,6 +45,12 @@ export default async function startJwksServer(project: TestProject) {
       return JSON.stringify({ keys: [withoutKid(rotatedPublic), withoutKid(rsa)] })
     }
     if (mode === 'invalid') return JSON.stringify({ keys: 'none' })
+    // A kid-less rotation: one key without kid, then the new one added beside it.
+    const rsa = publicKeys.find((key) => key.alg === 'RS256') as JWK
+    if (mode === 'one-kidless') return JSON.stringify({ keys: [withoutKid(rsa)] })
+    if (mode === 'two-kidless') return JSON.stringify({ keys: [withoutKid(rsa), withoutKid(rotatedPublic)] })
+    // A valid key set padded to 2 MiB: the Worker must not parse it.
+    if (mode === 'huge') return JSON.stringify({ keys: publicKeys, padding: 'x'.repeat(2 * 1024 * 1024) })
     return undefined
   }
 
@@ -82,6 +90,14 @@ export default async function startJwksServer(project: TestProject) {
     if (body) return response.writeHead(200, { 'content-type': 'application/json' }).end(body)
     if (mode === 'reset') return response.socket?.destroy()
     if (mode === 'garbage') return response.writeHead(200, { 'content-type': 'application/json' }).end('<html>')
+    if (mode === 'stall') {
+      // Headers and half a body, then nothing until the client gives up.
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.write('{"keys":[')
+      const timer = setTimeout(() => response.end(']}'), 5_000)
+      response.on('close', () => clearTimeout(timer))
+      return
+    }
     if (mode === 'slow') {
       const timer = setTimeout(() => response.writeHead(200).end(setBody('ok')), 5_000)
       response.on('close', () => clearTimeout(timer))

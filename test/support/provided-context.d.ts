@@ -37,6 +37,7 @@ export interface ProviderFixtures {
     otherProject: string
     expired: string
     futureAuthTime: string
+    mallory: string
   }
   /** Clerk session tokens from @clerk/backend's signJwt; `now` is their iat (the moment they were minted). */
   clerk: {
@@ -48,6 +49,8 @@ export interface ProviderFixtures {
     valid: string
     otherParty: string
     expired: string
+    mallory: string
+    pending: string
   }
   /** Supabase session cookies written by @supabase/ssr, as whole Cookie headers. */
   supabase: {
@@ -61,6 +64,8 @@ export interface ProviderFixtures {
     anonRole: string
     anonymousUser: string
     expired: string
+    mallory: string
+    large: string
   }
   /** Auth.js v5 and NextAuth v4 session cookies from test/support/provider-keys.ts. */
   authjs: {
@@ -74,6 +79,7 @@ export interface ProviderFixtures {
     otherSecret: string
     /** A whole Cookie header: the chunks `authjs.session-token.0`, `.1`, … */
     chunked: string
+    mallory: string
     v4: string
   }
   /** Cognito sessions from test/support/provider-keys.ts: Amplify's own cookies, and tokens to swap in. */
@@ -83,6 +89,9 @@ export interface ProviderFixtures {
     issuer: string
     jwksUrl: string
     amplifyCookies: Record<string, string>
-    tokens: Record<'idToken' | 'accessToken' | 'expiredIdToken' | 'otherClientIdToken' | 'otherPoolIdToken', string>
+    tokens: Record<
+      'idToken' | 'accessToken' | 'expiredIdToken' | 'otherClientIdToken' | 'otherPoolIdToken' | 'otherUserIdToken',
+      string
+    >
   }
 }

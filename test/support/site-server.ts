@@ -5,8 +5,10 @@
  * - `GET /login/NAME` signs in (sets the signed `connect.sid` cookie); `GET /api/me` is the
  *   "who is this?" URL: the visitor's JSON, or 401. `rolling` sessions make it send
  *   `Set-Cookie` on every answer, which the Worker must never pass on or cache.
+ * - `GET /api/id` answers like `/api/me` without a `sub` (`{ "id": "member-NAME", "name" }`).
  * - `GET /modes/MODE/me` misbehaves as a test needs: `error` (500), `slow` (5 s), `redirect`,
- *   `html`, `huge` (256 KiB of JSON), `array`, `forbidden` (403).
+ *   `html`, `huge` (256 KiB of JSON), `array`, `forbidden` (403), `bad-request` (400), `stall`
+ *   (a 200 and half a body, then silence).
  * - Every answer to a "who is this?" URL is counted per URL (`GET /calls?url=…`), with the
  *   Cookie header it received (`GET /received-cookie?url=…`); tests add a unique query.
  * - `POST /siteverify` passes the response `pass` for the secret `test-turnstile-secret`;
@@ -52,6 +54,13 @@ export default async function startSite(project: TestProject) {
     if (user) response.json(user)
     else response.status(401).json({ error: 'not signed in' })
   })
+  // A "who is this?" answer without `sub`: copies must be told apart by what the mapping reads.
+  app.get('/api/id', (request, response) => {
+    count(request.originalUrl, request.headers.cookie)
+    const user = (request.session as unknown as { user?: { name: string } }).user
+    if (user) response.json({ id: `member-${user.name}`, name: user.name })
+    else response.status(401).json({ error: 'not signed in' })
+  })
   app.get('/modes/:mode/me', (request, response) => {
     count(request.originalUrl, request.headers.cookie)
     const mode = request.params.mode
@@ -62,7 +71,13 @@ export default async function startSite(project: TestProject) {
     else if (mode === 'array') response.json([{ sub: 'x' }])
     else if (mode === 'huge') response.json({ sub: 'x', padding: 'x'.repeat(256 * 1024) })
     else if (mode === 'slow') setTimeout(() => response.json({ sub: 'late' }), 5_000)
-    else response.status(404).end()
+    else if (mode === 'bad-request') response.status(400).send('bad cookie')
+    else if (mode === 'stall') {
+      // The status and half an answer, then silence.
+      response.writeHead(200, { 'content-type': 'application/json' }).write('{"sub":"half')
+      const timer = setTimeout(() => response.end('"}'), 5_000)
+      response.on('close', () => clearTimeout(timer))
+    } else response.status(404).end()
   })
   app.get('/calls', (request, response) => {
     response.json({ calls: calls.get(String(request.query.url)) ?? 0 })

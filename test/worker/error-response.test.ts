@@ -69,9 +69,14 @@ describe('The log line of a request', () => {
 })
 
 describe('HEAD /token', () => {
-  it('Should answer like GET, without a body', async () => {
+  // Issue 15, finding 10: Hono answers HEAD with the GET route, so a HEAD issued (and logged) a token.
+  it('Should answer 405 without a body, never issuing a token', async () => {
+    const info = vi.spyOn(console, 'info')
     const response = await fetchWorker(tokenRequest(await sessionCookie(), { method: 'HEAD' }))
-    expect(response.status).toBe(200)
+    expect(response.status).toBe(405)
+    expect(response.headers.get('Allow')).toBe('GET, OPTIONS')
     expect(await response.text()).toBe('')
+    expect(info.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain('TOKEN_ISSUED')
+    info.mockRestore()
   })
 })

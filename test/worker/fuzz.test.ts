@@ -137,6 +137,50 @@ describe('Fuzzing the token endpoint', () => {
     expect(issued).toBeGreaterThan(RUNS / 20)
   })
 
+  it('Should never issue a token for an identity not common to every valid copy of the session', async () => {
+    // Visitors as the demo mapping sees them (memberId = sub, name); the third shares a sub.
+    const visitors = [
+      { sub: 'member-1', name: 'Ann' },
+      { sub: 'member-2', name: 'Bob' },
+      { sub: 'member-1', name: 'Mallory' },
+    ]
+    const copy = fc.record({
+      visitor: fc.constantFrom(...visitors),
+      kind: fc.constantFrom('valid', 'valid', 'expired', 'forged'),
+    })
+    await fc.assert(
+      fc.asyncProperty(fc.array(copy, { minLength: 1, maxLength: 4 }), async (copies) => {
+        const values = await Promise.all(
+          copies.map(({ visitor, kind }) => {
+            const jwt = new SignJWT(visitor)
+              .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+              .setIssuer(DEMO_ISSUER)
+              .setAudience(DEMO_AUDIENCE)
+              .setExpirationTime(kind === 'expired' ? now() - 3600 : now() + 3600)
+            return jwt.sign(encoder.encode(kind === 'forged' ? 'an attacker-chosen secret' : TEST_SESSION_SECRET))
+          }),
+        )
+        const response = await fetchWorker(request(values.map((value) => `session=${value}`).join('; ')))
+        const valid = new Set(
+          copies.filter(({ kind }) => kind === 'valid').map(({ visitor }) => JSON.stringify(visitor)),
+        )
+        if (valid.size > 1) {
+          expect(response.status).toBe(401)
+          expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SESSION_AMBIGUOUS')
+          return
+        }
+        if (response.status !== 200) {
+          expect(valid.size).toBe(0)
+          return
+        }
+        const jwt = ((await response.json()) as { data: string }).data
+        const { attributes } = JSON.parse(new TextDecoder().decode(base64url.decode(jwt.split('.')[1])))
+        expect(valid).toEqual(new Set([JSON.stringify({ sub: attributes.memberId, name: attributes.name })]))
+      }),
+      { numRuns: RUNS },
+    )
+  })
+
   it('Should answer any Cookie header, Origin, method and path with a documented code', async () => {
     const anyCookie = fc.oneof(
       fc.constant(undefined),

@@ -1,5 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
+import { cacheScopeOf } from '../../src/edge-cache'
 import { cacheKeyFor } from '../../src/session/introspection'
+import { TEST_CONNECT_SECRET } from '../support/secrets'
 import { errorCode, fetchWithEnv, widgetToken, workerWithEnv } from './helpers'
 import { GUESTS, introspection, meUrl, SITE_SECRET, siteCalls, siteSession, withSiteCookie } from './site-support'
 
@@ -22,7 +24,8 @@ describe('Introspection: an opaque session the site answers for', () => {
     const fetchToken = workerWithEnv(introspection(url))
     const cookie = await siteSession('amy')
     expect((await fetchToken(withSiteCookie(cookie))).status).toBe(200)
-    await caches.default.delete(await cacheKeyFor(new URL(url), `connect.sid=${cookie}`))
+    const scope = await cacheScopeOf([TEST_CONNECT_SECRET])
+    await caches.default.delete(await cacheKeyFor(new URL(url), `connect.sid=${cookie}`, scope))
     expect((await fetchToken(withSiteCookie(cookie))).status).toBe(200)
     expect(await siteCalls(url)).toBe(1)
   })
@@ -37,10 +40,12 @@ describe('Introspection: an opaque session the site answers for', () => {
     expect(received).toEqual({ cookie: `connect.sid=${cookie}` })
   })
 
-  it('Should key the edge cache by a SHA-256 of URL and cookie, never the cookie itself', async () => {
-    const key = await cacheKeyFor(new URL('https://www.example.com/api/me'), 'connect.sid=s:secret-session-id.sig')
+  it('Should key the edge cache by a SHA-256 of scope, URL and cookie, never the cookie itself', async () => {
+    const url = new URL('https://www.example.com/api/me')
+    const key = await cacheKeyFor(url, 'connect.sid=s:secret-session-id.sig', 'scope-a')
     expect(key).toMatch(/^https:\/\/introspection\.connect-widget-token\.invalid\/[0-9a-f]{64}$/)
     expect(key).not.toContain('secret-session-id')
+    expect(await cacheKeyFor(url, 'connect.sid=s:secret-session-id.sig', 'scope-b')).not.toBe(key)
   })
 
   it('Should make one call for concurrent requests with the same new cookie', async () => {

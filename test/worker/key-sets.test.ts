@@ -2,6 +2,7 @@ import { importJWK, type JWK, jwtVerify, SignJWT } from 'jose'
 import { afterEach, beforeEach, describe, expect, inject, it, type MockInstance, vi } from 'vitest'
 import { TokenServiceError } from '../../src/errors'
 import { type KeySetTiming, RemoteKeySet } from '../../src/session/key-sets'
+import { type SessionConfig, verifySessionCookie } from '../../src/session/verify'
 import { DEMO_AUDIENCE, DEMO_ISSUER, errorCode, fetchWithEnv, JANE, tokenRequest } from './helpers'
 
 /** One switchable key set of the loopback JWKS server (test/support/jwks-server.ts). */
@@ -30,7 +31,7 @@ afterEach(() => {
 })
 
 function keySetOf(host: SwitchableKeySet, timing: Partial<KeySetTiming> = {}) {
-  return new RemoteKeySet(host.url, { maxStaleMs: 24 * 60 * MINUTE, timing, now: () => clock })
+  return new RemoteKeySet(host.url, { maxStaleMs: 24 * 60 * MINUTE, cacheScope: 'test', timing, now: () => clock })
 }
 
 function loggedEvents(): Record<string, unknown>[] {
@@ -112,6 +113,9 @@ describe('Finding 1: a JWKS outage', () => {
     ['garbage', 'jwks: not_json'],
     ['invalid', expect.stringMatching(/^jwks: ERR_JWKS_INVALID/)],
     ['slow', 'jwks: timeout_after_300ms'],
+    // Issue 15, finding 10: a stalled body was logged `not_json`, a 2 MiB one parsed whole.
+    ['stall', 'jwks: timeout_after_300ms'],
+    ['huge', 'jwks: body_too_large'],
   ])('Should name the failure when the host answers %s', async (mode, reason) => {
     const host = new SwitchableKeySet(mode)
     await host.mode(mode)
@@ -192,6 +196,46 @@ describe('Finding 2: forged kids', () => {
     expect(await outcome(keySet, rotated)).toBe('ERR_JWKS_NO_MATCHING_KEY')
     clock += 31_000
     expect(await outcome(keySet, rotated)).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+  })
+})
+
+describe('Issue 15, finding 11: a rotation of keys without kid', () => {
+  const sessionConfig = (keySet: RemoteKeySet): SessionConfig => ({
+    algorithms: ['RS256'],
+    clockToleranceSeconds: 30,
+    keySource: { kind: 'jwks', url: keySet.url, maxStaleSeconds: 86_400, cacheScope: 'test' },
+    getKey: keySet.getKey,
+    refreshKeys: keySet.refreshKeys,
+  })
+  const verified = (keySet: RemoteKeySet, token: string) =>
+    verifySessionCookie(token, sessionConfig(keySet)).then(
+      () => 'ok',
+      (error: TokenServiceError) => error.code,
+    )
+
+  it('Should fetch the set again when no key held verifies a kid-less session, once per cooldown', async () => {
+    const host = new SwitchableKeySet('kidless-rotation')
+    await host.mode('one-kidless')
+    const old = await signed(inject('signingKeys').RS256, { kid: undefined })
+    const rotated = await signed(inject('rotatedRsaKey'), { kid: undefined })
+    expect(await verified(keySetOf(host), old)).toBe('ok')
+    await host.mode('two-kidless')
+    clock += 31_000
+    // A new isolate finds the location's copy of the old set, then asks the host once.
+    const isolate = keySetOf(host)
+    expect(await verified(isolate, rotated)).toBe('ok')
+    expect(await host.fetches()).toBe(2)
+  })
+
+  it('Should refuse a flood of kid-less forgeries with one fetch per cooldown', async () => {
+    const host = new SwitchableKeySet('kidless-flood')
+    await host.mode('one-kidless')
+    const keySet = keySetOf(host)
+    expect(await verified(keySet, await signed(inject('signingKeys').RS256, { kid: undefined }))).toBe('ok')
+    clock += 31_000
+    const forged = await signed(inject('strangerRsaKey'), { kid: undefined })
+    for (let i = 0; i < 20; i++) expect(await verified(keySet, forged)).toBe('SESSION_INVALID')
     expect(await host.fetches()).toBe(2)
   })
 })

@@ -126,8 +126,12 @@ describe('mapSessionToContact', () => {
     expect(mapOne(rule, { tier: '' }).fields[0].value).toBe('')
   })
 
-  it('Should leave out an absent optional claim without complaint', () => {
-    expect(mapOne({ to: 'attributes.email', claim: 'email' }, {})).toEqual({ fields: [], skipped: [] })
+  it('Should leave out an absent optional claim, naming it as absent', () => {
+    expect(mapOne({ to: 'attributes.email', claim: 'email' }, {})).toEqual({
+      fields: [],
+      skipped: [],
+      absent: ['attributes.email'],
+    })
   })
 
   it('Should not read inherited properties as claims', () => {
@@ -143,6 +147,7 @@ describe('mapSessionToContact', () => {
     expect(mapOne({ to: 'attributes.roles', claim: 'roles' }, claims)).toEqual({
       fields: [],
       skipped: [{ to: 'attributes.roles', reason: 'not_a_scalar' }],
+      absent: [],
     })
   })
 

@@ -91,5 +91,10 @@ describe('Cognito (Amplify JS v6 cookie storage)', () => {
     expect(await keys({ COGNITO_USER_POOL_ID: 'TestPool1' })).toEqual(['COGNITO_USER_POOL_ID'])
     expect(await keys({ SESSION_ALGORITHMS: ['HS256'] })).toEqual(['SESSION_ALGORITHMS'])
     expect(await keys({ COGNITO_CLIENT_ID: undefined })).toEqual(['COGNITO_CLIENT_ID'])
+    // Issue 14, finding 8: both missing used to report the pool only, the client on the next run.
+    expect(await keys({ COGNITO_USER_POOL_ID: undefined, COGNITO_CLIENT_ID: undefined })).toEqual([
+      'COGNITO_USER_POOL_ID',
+      'COGNITO_CLIENT_ID',
+    ])
   })
 })

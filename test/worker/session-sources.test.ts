@@ -16,7 +16,7 @@ describe('Source and guard settings, checked like every other', () => {
     [introspection('https://site.example.com/me', { SESSION_ISSUER: 'x' }), ['SESSION_ISSUER']],
     [
       { ...introspection('https://x.example'), SESSION_SOURCE: 'kv', SESSION_KV_BINDING: 'NOPE' },
-      ['SESSION_INTROSPECTION_URL', 'SESSION_KV_BINDING'],
+      ['SESSION_INTROSPECTION_URL', 'SESSION_KV_BINDING', 'SESSION_KV_PREFIX'],
     ],
     [{ SESSION_KV_PREFIX: 'sess:' }, ['SESSION_KV_PREFIX']],
     [{ ...GUESTS, ANONYMOUS_MAPPING: [{ to: 'attributes.name', claim: 'name' }] }, ['ANONYMOUS_MAPPING[0]']],

@@ -68,6 +68,19 @@ describe('GET /token when the session lacks what the mapping requires', () => {
     expect(await errorCode(response)).toBe('SESSION_CLAIM_INVALID')
   })
 
+  // Issue 14, finding 9: a typo in an optional entry's claim left the email out without a word.
+  it("Should name an optional field whose claim the session lacks in the log line's absent", async () => {
+    const info = vi.spyOn(console, 'info')
+    const mapping = [
+      { to: 'attributes.memberId', claim: 'sub', required: true },
+      { to: 'attributes.email', claim: 'emial' },
+    ]
+    const response = await workerWithEnv({ CONTACT_MAPPING: mapping })(tokenRequest(await sessionCookie()))
+    expect((await widgetToken(response)).claims.attributes).toEqual({ memberId: JANE.sub })
+    const line = JSON.parse(String(info.mock.calls.at(-1)?.[0]))
+    expect(line).toMatchObject({ outcome: 'TOKEN_ISSUED', absent: ['attributes.email'] })
+  })
+
   it('Should leave out an optional claim that is not a scalar, and log which', async () => {
     const warn = vi.spyOn(console, 'warn')
     const cookie = await sessionCookie({ ...JANE, email: ['a@example.com', 'b@example.com'] })

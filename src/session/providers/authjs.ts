@@ -11,8 +11,7 @@
  */
 import { base64url, calculateJwkThumbprint, errors, type JWTPayload, jwtDecrypt } from 'jose'
 import { TokenServiceError } from '../../errors'
-import { chunkedCookie } from '../cookies'
-import type { Identity } from '../source'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
 import { checkTimes } from '../verify'
 
 export interface AuthJsConfig {
@@ -29,7 +28,7 @@ export const NEXTAUTH_V4_COOKIES = ['__Secure-next-auth.session-token', 'next-au
 
 const encoder = new TextEncoder()
 
-export function authJsSource(config: AuthJsConfig) {
+export function authJsSource(config: AuthJsConfig): SessionSource {
   const { clockToleranceSeconds } = config
   const keys = new Map<string, Promise<Uint8Array>>()
   /** Derived once per secret, cookie name and size, per isolate: HKDF is not free. */
@@ -43,38 +42,42 @@ export function authJsSource(config: AuthJsConfig) {
     return key
   }
   const v5 = config.provider === 'authjs'
-  return async function identifyAuthJsUser(request: Request): Promise<Identity> {
-    const header = request.headers.get('Cookie') ?? undefined
-    for (const name of config.cookieNames) {
-      const token = chunkedCookie(header, name)
-      if (token === undefined) continue
-      const salt = v5 ? name : ''
-      let payload: JWTPayload
-      try {
-        ;({ payload } = await jwtDecrypt(
-          token,
-          async ({ kid, enc }) => {
-            for (const secret of config.secrets) {
-              const key = await derivedKey(secret, salt, enc)
-              if (kid === undefined || kid === (await thumbprint(key))) return key
-            }
-            throw new TokenServiceError('SESSION_INVALID', 'authjs_no_matching_secret')
-          },
-          {
-            clockTolerance: clockToleranceSeconds,
-            keyManagementAlgorithms: ['dir'],
-            contentEncryptionAlgorithms: v5 ? ['A256CBC-HS512', 'A256GCM'] : ['A256GCM'],
-          },
-        ))
-        checkTimes(payload, clockToleranceSeconds)
-      } catch (error) {
-        if (error instanceof TokenServiceError) throw error
-        if (error instanceof errors.JWTExpired) throw new TokenServiceError('SESSION_EXPIRED', 'authjs_expired')
-        throw new TokenServiceError('SESSION_INVALID', `authjs_${(error as { code?: string }).code ?? 'undecryptable'}`)
-      }
-      return { kind: 'visitor', claims: payload as Record<string, unknown> }
+  /** One cookie's session: the salt is the name it was found under. */
+  async function decrypt(token: string, name: string): Promise<Identity> {
+    const salt = v5 ? name : ''
+    let payload: JWTPayload
+    try {
+      ;({ payload } = await jwtDecrypt(
+        token,
+        async ({ kid, enc }) => {
+          for (const secret of config.secrets) {
+            const key = await derivedKey(secret, salt, enc)
+            if (kid === undefined || kid === (await thumbprint(key))) return key
+          }
+          throw new TokenServiceError('SESSION_INVALID', 'authjs_no_matching_secret')
+        },
+        {
+          clockTolerance: clockToleranceSeconds,
+          keyManagementAlgorithms: ['dir'],
+          contentEncryptionAlgorithms: v5 ? ['A256CBC-HS512', 'A256GCM'] : ['A256GCM'],
+        },
+      ))
+      checkTimes(payload, clockToleranceSeconds)
+    } catch (error) {
+      if (error instanceof TokenServiceError) throw error
+      if (error instanceof errors.JWTExpired) throw new TokenServiceError('SESSION_EXPIRED', 'authjs_expired')
+      throw new TokenServiceError('SESSION_INVALID', `authjs_${(error as { code?: string }).code ?? 'undecryptable'}`)
     }
-    return { kind: 'anonymous', why: 'authjs_signed_out' }
+    return { kind: 'visitor', claims: payload as Record<string, unknown> }
+  }
+  return {
+    // Under either name (`__Secure-` or not), whole or chunked, every copy is one of the session's.
+    identify(context) {
+      const copies = config.cookieNames.flatMap((name) =>
+        eachCookie(context.cookies.chunkedCopies(name), (token) => decrypt(token, name)),
+      )
+      return oneVisitor(copies, context, 'authjs_signed_out')
+    },
   }
 }
 

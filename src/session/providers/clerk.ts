@@ -2,14 +2,15 @@
  * @module Clerk sessions: a short-lived (60 s) RS256 JWT in `__session` with the client's
  * last update time in `__client_uat` (both suffixed with a hash of the publishable key,
  * `__session_<suffix>`, when several Clerk apps share a domain). `__client_uat` absent or
- * `0`: signed out. A token issued before the client's last update is stale (the user signed
- * out or switched), as is an expired one: Clerk's browser SDK refreshes it and the widget
- * asks again. `azp` must name one of the authorized parties (the site's origins).
+ * `0`: signed out; anything but a number: refused. A token issued before the client's last
+ * update is stale (the user signed out or switched), as is an expired one: Clerk's browser SDK
+ * refreshes it and the widget asks again. `azp` must name one of the authorized parties (the
+ * site's origins). A pending session (`sts: "pending"`, tasks left such as choosing an
+ * organization) is signed out, as `@clerk/backend` treats it by default, unless configured.
  */
 import { TokenServiceError } from '../../errors'
-import { onlyCookie } from '../cookies'
 import { claimNumber } from '../exact-json'
-import type { Identity } from '../source'
+import { eachCookie, type Identity, oneVisitor, type SessionCopy, type SessionSource } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
 
 export interface ClerkConfig {
@@ -19,6 +20,8 @@ export interface ClerkConfig {
   /** The publishable key's cookie suffix: the first 8 characters of its SHA-1, base64url. */
   cookieSuffix: string
   authorizedParties: string[]
+  /** Whether a session with tasks left (`sts: "pending"`) counts as signed in (Clerk's default: no). */
+  acceptPending: boolean
 }
 
 /** `pk_test_…` / `pk_live_…`: base64 of the frontend API host followed by `$`. */
@@ -41,21 +44,43 @@ export async function clerkCookieSuffix(publishableKey: string): Promise<string>
     .slice(0, 8)
 }
 
-export function clerkSource(config: ClerkConfig, session: SessionConfig) {
-  return async function identifyClerkUser(request: Request): Promise<Identity> {
-    const header = request.headers.get('Cookie') ?? undefined
-    const read = (name: string) => onlyCookie(header, `${name}_${config.cookieSuffix}`) ?? onlyCookie(header, name)
-    const clientUat = read('__client_uat')
-    if (clientUat === undefined || clientUat === '0') return { kind: 'anonymous', why: 'clerk_signed_out' }
-    const token = read('__session')
-    if (token === undefined) return { kind: 'anonymous', why: 'clerk_no_session' }
+/** `__client_uat`: seconds since the epoch; `0` once signed out. */
+const CLIENT_UAT = /^(0|[1-9]\d{0,11})$/
+
+export function clerkSource(config: ClerkConfig, session: SessionConfig): SessionSource {
+  async function identifyOne(token: string, clientUat: number): Promise<Identity> {
     const claims = await verifySessionCookie(token, session)
     if (typeof claims.azp !== 'string' || !config.authorizedParties.includes(claims.azp)) {
       throw new TokenServiceError('SESSION_INVALID', 'clerk_azp_not_authorized')
     }
-    if ((claimNumber(claims.iat) ?? 0) < Number(clientUat)) {
+    if ((claimNumber(claims.iat) ?? 0) < clientUat) {
       throw new TokenServiceError('SESSION_EXPIRED', 'clerk_token_older_than_client')
     }
+    // As @clerk/backend does by default: a session with tasks left (`sts: "pending"`) is not signed in yet.
+    if (claims.sts === 'pending' && !config.acceptPending) return { kind: 'anonymous', why: 'clerk_session_pending' }
     return { kind: 'visitor', claims }
+  }
+  return {
+    // The suffixed cookies and the plain ones are copies of one session: each pair is read, and
+    // the copies rule refuses pairs that name different visitors.
+    identify(context) {
+      const copies: SessionCopy[] = []
+      for (const suffix of [`_${config.cookieSuffix}`, '']) {
+        const uats = context.cookies.copies(`__client_uat${suffix}`)
+        if (uats.length === 0) continue
+        if (uats.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'clerk_client_uat_sent_twice')
+        const [uat] = uats
+        if ('refused' in uat) throw uat.refused
+        if (!CLIENT_UAT.test(uat.value)) throw new TokenServiceError('SESSION_INVALID', 'clerk_client_uat_not_a_time')
+        const sessions = context.cookies.copies(`__session${suffix}`)
+        if (uat.value === '0' || sessions.length === 0) {
+          const why = uat.value === '0' ? 'clerk_signed_out' : 'clerk_no_session'
+          copies.push(async () => ({ kind: 'anonymous', why }))
+          continue
+        }
+        copies.push(...eachCookie(sessions, (token) => identifyOne(token, Number(uat.value))))
+      }
+      return oneVisitor(copies, context, 'clerk_signed_out')
+    },
   }
 }

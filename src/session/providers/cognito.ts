@@ -6,13 +6,15 @@
  * The ID token is preferred (it carries the profile: `email`, `cognito:username`,
  * `custom:*`); without the openid scope there is none, and the access token serves. RS256
  * against the pool's JWKS, `iss` the pool; ID token: `token_use = id`, `aud = clientId`;
- * access token: `token_use = access`, `client_id = clientId`. Expired means expired, even
- * though Amplify refreshes in the browser: the widget asks again after the refresh.
+ * access token: `token_use = access`, `client_id = clientId`. The tokens must name the user
+ * `LastAuthUser` names, and when both are sent, both are verified and must share a subject.
+ * Names are built with Amplify's own cookie-name encoding and compared as sent. Expired means
+ * expired, even though Amplify refreshes in the browser: the widget asks again after the refresh.
  */
 import { TokenServiceError } from '../../errors'
-import { onlyCookie } from '../cookies'
-import type { Identity } from '../source'
-import { type SessionConfig, verifySessionCookie } from '../verify'
+import { type CookieCopy, type CookieJar, jsCookieName } from '../cookies'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
+import { type SessionClaims, type SessionConfig, verifySessionCookie } from '../verify'
 
 export interface CognitoConfig {
   provider: 'cognito'
@@ -29,27 +31,61 @@ export function cognitoIssuer(userPoolId: string): string {
   return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
 }
 
-export function cognitoSource(config: CognitoConfig, session: SessionConfig) {
+export function cognitoSource(config: CognitoConfig, session: SessionConfig): SessionSource {
   const prefix = `CognitoIdentityServiceProvider.${config.clientId}`
-  return async function identifyCognitoUser(request: Request): Promise<Identity> {
-    const header = request.headers.get('Cookie') ?? undefined
-    const user = onlyCookie(header, `${prefix}.LastAuthUser`)
-    if (user === undefined) return { kind: 'anonymous', why: 'cognito_signed_out' }
-    const idToken = onlyCookie(header, `${prefix}.${user}.idToken`)
-    const accessToken = onlyCookie(header, `${prefix}.${user}.accessToken`)
-    if (idToken !== undefined) {
-      const claims = await verifySessionCookie(idToken, session)
-      expectClaim(claims.token_use === 'id' && claims.aud === config.clientId, 'cognito_id_token_for_another_client')
-      return { kind: 'visitor', claims }
-    }
-    if (accessToken !== undefined) {
-      const claims = await verifySessionCookie(accessToken, session)
-      const ok = claims.token_use === 'access' && claims.client_id === config.clientId
-      expectClaim(ok, 'cognito_access_token_for_another_client')
-      return { kind: 'visitor', claims }
-    }
-    return { kind: 'anonymous', why: 'cognito_no_tokens' }
+  return {
+    identify(context) {
+      const { cookies } = context
+      // Each LastAuthUser copy names a user, whose tokens are the copy; the copies rule compares them.
+      const copies = eachCookie(cookies.copies(`${prefix}.LastAuthUser`), (user) => userSession(user, cookies))
+      return oneVisitor(copies, context, 'cognito_signed_out')
+    },
   }
+
+  async function userSession(user: string, cookies: CookieJar): Promise<Identity> {
+    const names = `${prefix}.${jsCookieName(user)}`
+    const idToken = onlyCopy(cookies.copies(`${names}.idToken`))
+    const accessToken = onlyCopy(cookies.copies(`${names}.accessToken`))
+    if (idToken === undefined && accessToken === undefined) return { kind: 'anonymous', why: 'cognito_no_tokens' }
+    const [id, access] = await Promise.all([
+      idToken === undefined ? undefined : verifySessionCookie(idToken, session),
+      accessToken === undefined ? undefined : verifySessionCookie(accessToken, session),
+    ])
+    if (id) {
+      expectClaim(id.token_use === 'id' && id.aud === config.clientId, 'cognito_id_token_for_another_client')
+      expectClaim(namesUser(user, id, ID_TOKEN_NAMES), 'cognito_id_token_for_another_user')
+    }
+    if (access) {
+      const ok = access.token_use === 'access' && access.client_id === config.clientId
+      expectClaim(ok, 'cognito_access_token_for_another_client')
+      // Both present: one session, so one subject (a planted ID token beside the visitor's access token).
+      if (id) expectClaim(id.sub === access.sub, 'cognito_tokens_for_different_users')
+      else expectClaim(namesUser(user, access, ACCESS_TOKEN_NAMES), 'cognito_access_token_for_another_user')
+    }
+    return { kind: 'visitor', claims: (id ?? access) as SessionClaims }
+  }
+}
+
+/**
+ * The claims a token names its user by: Amplify keeps in `LastAuthUser` the username Cognito
+ * answered with (SRP flows: `USER_ID_FOR_SRP`, the `cognito:username`), or the name typed at
+ * sign-in (`USER_PASSWORD_AUTH` with an alias: the email, phone number or preferred username).
+ * An access token names only the username and subject, so an alias sign-in needs the ID token
+ * (the `openid` scope, Amplify's default).
+ */
+const ID_TOKEN_NAMES = ['cognito:username', 'sub', 'email', 'phone_number', 'preferred_username']
+const ACCESS_TOKEN_NAMES = ['username', 'sub']
+
+function namesUser(user: string, claims: SessionClaims, names: readonly string[]): boolean {
+  return names.some((name) => claims[name] === user)
+}
+
+/** One copy of a token cookie, or none; two mean one was planted, and which is the visitor's cannot be told. */
+function onlyCopy(copies: readonly CookieCopy[]): string | undefined {
+  if (copies.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'cognito_token_sent_twice')
+  const [copy] = copies
+  if (copy && 'refused' in copy) throw copy.refused
+  return copy?.value
 }
 
 function expectClaim(ok: boolean, reason: string): void {

@@ -6,9 +6,8 @@
  * `aud = <projectId>`, a non-empty `sub`, and an `auth_time` that is not ahead.
  */
 import { TokenServiceError } from '../../errors'
-import { onlyCookie } from '../cookies'
 import { claimNumber } from '../exact-json'
-import type { Identity } from '../source'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
 
 export interface FirebaseConfig {
@@ -26,10 +25,8 @@ export function firebaseIssuer(projectId: string): string {
   return `https://session.firebase.google.com/${projectId}`
 }
 
-export function firebaseSource(cookieName: string, session: SessionConfig) {
-  return async function identifyFirebaseUser(request: Request): Promise<Identity> {
-    const cookie = onlyCookie(request.headers.get('Cookie') ?? undefined, cookieName)
-    if (cookie === undefined) return { kind: 'anonymous', why: 'firebase_signed_out' }
+export function firebaseSource(cookieName: string, session: SessionConfig): SessionSource {
+  async function identifyOne(cookie: string): Promise<Identity> {
     const claims = await verifySessionCookie(cookie, session)
     if (typeof claims.sub !== 'string' || claims.sub === '') {
       throw new TokenServiceError('SESSION_INVALID', 'firebase_without_subject')
@@ -39,5 +36,9 @@ export function firebaseSource(cookieName: string, session: SessionConfig) {
       throw new TokenServiceError('SESSION_INVALID', 'firebase_auth_time_invalid')
     }
     return { kind: 'visitor', claims }
+  }
+  return {
+    identify: (context) =>
+      oneVisitor(eachCookie(context.cookies.copies(cookieName), identifyOne), context, 'firebase_signed_out'),
   }
 }

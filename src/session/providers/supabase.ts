@@ -8,8 +8,7 @@
  */
 import { base64url } from 'jose'
 import { TokenServiceError } from '../../errors'
-import { chunkedCookie } from '../cookies'
-import type { Identity } from '../source'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
 
 export interface SupabaseConfig {
@@ -24,17 +23,18 @@ export function supabaseIssuer(projectRef: string): string {
   return `https://${projectRef}.supabase.co/auth/v1`
 }
 
-export function supabaseSource(config: SupabaseConfig, session: SessionConfig) {
+export function supabaseSource(config: SupabaseConfig, session: SessionConfig): SessionSource {
   const cookieName = `sb-${config.projectRef}-auth-token`
-  return async function identifySupabaseUser(request: Request): Promise<Identity> {
-    const value = chunkedCookie(request.headers.get('Cookie') ?? undefined, cookieName)
-    if (value === undefined) return { kind: 'anonymous', why: 'supabase_signed_out' }
-    const accessToken = accessTokenOf(value)
-    const claims = await verifySessionCookie(accessToken, session)
+  async function identifyOne(value: string): Promise<Identity> {
+    const claims = await verifySessionCookie(accessTokenOf(value), session)
     if (claims.role !== 'authenticated')
       throw new TokenServiceError('SESSION_INVALID', 'supabase_role_not_authenticated')
     if (claims.is_anonymous === true) return { kind: 'anonymous', why: 'supabase_anonymous_user' }
     return { kind: 'visitor', claims }
+  }
+  return {
+    identify: (context) =>
+      oneVisitor(eachCookie(context.cookies.chunkedCopies(cookieName), identifyOne), context, 'supabase_signed_out'),
   }
 }
 

@@ -40,6 +40,12 @@ export async function authJsCookies() {
     expired: await cookie('authjs.session-token', user, AUTHJS.secret, -60),
     otherSecret: await cookie('authjs.session-token', user, 'TEST-ONLY-another-app-secret-0123456789abcd'),
     chunked: chunks.map(({ name, value }) => `${name}=${value}`).join('; '),
+    /** Another user's whole session: what a sibling subdomain plants beside the visitor's chunks. */
+    mallory: await cookie('authjs.session-token', {
+      sub: 'authjs-user-2',
+      name: 'Mallory',
+      email: 'mallory@example.com',
+    }),
     v4: await v4.encode({ token: user, secret: AUTHJS.nextAuthSecret }),
   }
 }

@@ -32,5 +32,9 @@ export async function clerkTokens(privateKey: CryptoKey) {
     valid: await token({}),
     otherParty: await token({ azp: 'https://evil.example' }),
     expired: await token({ exp: now - 120, nbf: now - 180 }),
+    /** Another user's valid token, as a sibling subdomain would plant it. */
+    mallory: await token({ sub: 'user_mallory', sid: 'sess_2' }),
+    /** A session with tasks left (Clerk's session token v2 `sts: "pending"`). */
+    pending: await token({ sts: 'pending' }),
   }
 }

@@ -34,6 +34,13 @@ export async function cognitoFixtures(privateKey: CryptoKey) {
     accessToken: await sign(accessClaims),
     expiredIdToken: await sign(idClaims, now - 600),
     otherClientIdToken: await sign({ ...idClaims, aud: 'another-client' }),
+    /** Another user's own valid ID token: what a sibling subdomain plants under the visitor's name. */
+    otherUserIdToken: await sign({
+      ...idClaims,
+      sub: 'cognito-sub-2',
+      'cognito:username': 'mallory@example.com',
+      email: 'mallory@example.com',
+    }),
     otherPoolIdToken: await new SignJWT(idClaims)
       .setProtectedHeader({ alg: 'RS256', kid: 'cognito-test' })
       .setIssuer('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool')

@@ -60,5 +60,6 @@ async function firebaseCookies(privateKey: CryptoKey) {
     otherProject: await cookie({}, 'another-project'),
     expired: await cookie({}, FIREBASE.projectId, now - 600),
     futureAuthTime: await cookie({ auth_time: now + 3600 }),
+    mallory: await cookie({ sub: 'firebase-uid-2', email: 'mallory@example.com' }),
   }
 }

@@ -79,5 +79,9 @@ export async function supabaseCookies(signingKey: CryptoKey) {
     anonRole: await cookieHeader(await accessToken({ role: 'anon', sub: undefined }, legacyKey)),
     anonymousUser: await cookieHeader(await accessToken({ is_anonymous: true })),
     expired: await cookieHeader(await accessToken({}, signingKey, now - 600)),
+    /** Another user's whole session cookie, as a sibling subdomain would plant it. */
+    mallory: await cookieHeader(await accessToken({ sub: 'supabase-user-2', email: 'mallory@example.com' })),
+    /** A session whose access token alone is 4,673 characters: @supabase/ssr writes three cookies. */
+    large: await cookieHeader(await accessToken({ user_metadata: { bio: 'x'.repeat(3_265) } })),
   }
 }
