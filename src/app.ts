@@ -53,6 +53,7 @@ export function createApp(config: Config, extend?: AppExtension['routes']): App 
 }
 
 export interface TokenWorker extends ExportedHandler<Env> {
+  fetch: ExportedHandlerFetchHandler<Env>
   /**
    * Reads the configuration, imports the keys and builds the app now rather than on the first
    * request. Requests whose `env` holds the same bindings use what was prepared.

@@ -23,6 +23,11 @@ export const ERROR_CODES = {
   },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not request chat tokens.' },
   TURNSTILE_FAILED: { status: 403, message: 'The challenge was not passed. Try again.' },
+  /** The development entry's only: `src/dev/loopback-only.ts`. */
+  DEV_HOST_NOT_ALLOWED: {
+    status: 403,
+    message: 'This development server answers only on localhost, 127.0.0.1 and [::1].',
+  },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   TOKEN_TOO_LARGE: {

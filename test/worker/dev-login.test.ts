@@ -1,38 +1,7 @@
-import { createExecutionContext, env } from 'cloudflare:test'
 import { importJWK, SignJWT } from 'jose'
 import { describe, expect, inject, it } from 'vitest'
-import type { Env } from '../../src/config'
-import devWorker from '../../src/dev'
-import { BASE, DEMO_AUDIENCE, DEMO_ISSUER, errorCode, JANE, widgetToken } from './helpers'
-
-interface DevRequest {
-  cookie?: string
-  /** Vars that differ from wrangler.toml's demo configuration. */
-  vars?: Record<string, unknown>
-  method?: string
-  json?: unknown
-}
-
-/** Env objects per variant, so that the development Worker keeps one configuration for each. */
-const variants = new Map<string, Env>()
-
-function fetchDev(path: string, { cookie, vars = {}, method = 'GET', json }: DevRequest = {}): Promise<Response> {
-  const headers = new Headers(cookie ? { Cookie: cookie } : {})
-  if (json !== undefined) headers.set('Content-Type', 'application/json')
-  const request = new Request(`${BASE}${path}`, {
-    method,
-    headers,
-    body: json === undefined ? undefined : JSON.stringify(json),
-  })
-  const key = JSON.stringify(vars)
-  if (!variants.has(key)) variants.set(key, { ...(env as unknown as Env), ...vars })
-  return devWorker.fetch?.(request as never, variants.get(key) as Env, createExecutionContext()) as Promise<Response>
-}
-
-function sessionFrom(response: Response): string {
-  const setCookie = response.headers.get('Set-Cookie') ?? ''
-  return setCookie.split(';')[0]
-}
+import { fetchDev, sessionFrom } from './dev-entry'
+import { DEMO_AUDIENCE, DEMO_ISSUER, errorCode, JANE, widgetToken } from './helpers'
 
 describe('GET /dev/login (development entry only)', () => {
   it('Should set an HttpOnly, SameSite=Lax demo session cookie and not echo it in the body', async () => {
