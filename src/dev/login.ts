@@ -28,6 +28,14 @@ const RESERVED_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti'])
 
 const DEMO_SESSION_SECONDS = 3600
 
+/**
+ * Every demo session is `Secure` with `Path=/` and no `Domain`, as a `__Host-` name requires.
+ * Browsers keep `Secure` cookies from http://localhost, a secure context, but never from a
+ * page on another name over http: a DNS-rebinding page that gets past the host check (wrangler
+ * believes a forged `MF-Original-URL`) is issued a session its browser drops.
+ */
+const COOKIE_SCOPE = { path: '/', secure: true } as const
+
 export function mountDevLogin(app: App, config: Config, signer: DemoSigner): void {
   const { session, cookieName } = config
   const signIn = async (c: Context, claims: Record<string, unknown>) => {
@@ -35,7 +43,7 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     if (session?.issuer) jwt = jwt.setIssuer(session.issuer)
     if (session?.audience) jwt = jwt.setAudience(session.audience)
     setCookie(c, cookieName, await signer.sign(jwt), {
-      ...cookieScope(cookieName),
+      ...COOKIE_SCOPE,
       httpOnly: true,
       sameSite: 'Lax',
       maxAge: DEMO_SESSION_SECONDS,
@@ -51,7 +59,7 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     return signIn(c, withoutReserved(body))
   })
   app.on(['GET', 'POST'], '/dev/logout', (c) => {
-    deleteCookie(c, cookieName, cookieScope(cookieName))
+    deleteCookie(c, cookieName, COOKIE_SCOPE)
     c.header('Cache-Control', 'no-store')
     return c.json({ session: 'ended', cookie: cookieName })
   })
@@ -59,14 +67,6 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     const jwks = signer.jwks
     app.get('/dev/jwks.json', (c) => c.json(jwks))
   }
-}
-
-/**
- * Prefixed names carry their rules: `__Secure-` needs `Secure`, `__Host-` also `Path=/` and
- * no `Domain`. Browsers accept `Secure` cookies from http://localhost, a secure context.
- */
-function cookieScope(name: string): { path: string; secure?: boolean } {
-  return name.startsWith('__Host-') || name.startsWith('__Secure-') ? { path: '/', secure: true } : { path: '/' }
 }
 
 function claimsFromQuery(query: Record<string, string[]>): Record<string, unknown> {

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumPath, launchChromium } from '../support/browser'
 import { type DevServer, startWranglerDev } from '../support/wrangler-process'
 
 /**
@@ -48,5 +50,58 @@ describe('wrangler dev src/dev.ts, asked for another host name', () => {
     const token = await curl(['-b', cookie, `${base}/token`])
     expect(token.status).toBe(200)
     expect(JSON.parse(token.body).data).toMatch(/^eyJ/)
+  })
+})
+
+const required = process.env.CI === 'true'
+describe.skipIf(!chromiumPath && !required)('A DNS-rebinding page in Chromium', () => {
+  const REBIND = 'rebind.attacker.example'
+  let dev: DevServer
+  let browser: Browser
+  beforeAll(async () => {
+    ;[dev, browser] = await Promise.all([
+      startWranglerDev(),
+      // The attacker's name resolves to this machine; and a browser without Local Network
+      // Access checks (Firefox, Safari) lets a page on it call loopback.
+      launchChromium([`--host-resolver-rules=MAP ${REBIND} 127.0.0.1`, '--disable-features=LocalNetworkAccessChecks']),
+    ])
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await dev?.stop()
+  })
+
+  it('Should be refused a demo session when it asks for one on its own name', async () => {
+    const page = await browser.newPage()
+    const response = await page.goto(`http://${REBIND}:${dev.port}/dev/login?sub=victim`)
+    expect(response?.status()).toBe(403)
+    expect(await page.context().cookies()).toEqual([])
+  })
+
+  it('Should get no token even when it forges MF-Original-URL and sends no Referer', async () => {
+    const context = await browser.newContext()
+    const origin = `http://${REBIND}:${dev.port}`
+    // The attacker's page, on the attacker's name; its requests go to wrangler dev.
+    await context.route(`${origin}/attack`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>attack</title>' }),
+    )
+    const page = await context.newPage()
+    await page.goto(`${origin}/attack`)
+    const outcome = await page.evaluate(async (port) => {
+      const forged = (path: string) =>
+        fetch(path, {
+          headers: { 'MF-Original-URL': `http://localhost:${port}${path}` },
+          referrerPolicy: 'no-referrer',
+        })
+      const login = await forged('/dev/login?sub=victim')
+      const token = await forged('/token')
+      return { login: login.status, token: token.status, body: await token.text() }
+    }, dev.port)
+    // wrangler believes the forged URL, so the session is issued; but as a Secure cookie,
+    // which a page on http://rebind.attacker.example (not a secure context) never keeps.
+    expect(outcome.login).toBe(200)
+    expect(outcome).toMatchObject({ token: 401 })
+    expect(outcome.body).toContain('SESSION_MISSING')
+    await context.close()
   })
 })

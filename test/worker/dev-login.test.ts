@@ -4,12 +4,14 @@ import { fetchDev, sessionFrom } from './dev-entry'
 import { DEMO_AUDIENCE, DEMO_ISSUER, errorCode, JANE, widgetToken } from './helpers'
 
 describe('GET /dev/login (development entry only)', () => {
-  it('Should set an HttpOnly, SameSite=Lax demo session cookie and not echo it in the body', async () => {
+  it('Should set an HttpOnly, Secure, SameSite=Lax demo session cookie and not echo it in the body', async () => {
     const response = await fetchDev('/dev/login')
     expect(response.status).toBe(200)
     const setCookie = response.headers.get('Set-Cookie') ?? ''
     expect(setCookie).toMatch(/^session=ey/)
     expect(setCookie).toContain('HttpOnly')
+    // Kept by browsers on http://localhost, never by a page on another name (DNS rebinding).
+    expect(setCookie).toContain('Secure')
     expect(setCookie).toContain('SameSite=Lax')
     expect(setCookie).toContain('Path=/')
     const body = await response.text()
