@@ -3,9 +3,9 @@
  * README's snippets through a stand-in for `amazon_connect`, and see the token checked
  * against the widget's contract (`/dev/inspect`, the inspector's rules).
  *
- * The cross-origin half runs in a frame from http://localhost:8080, the origin the demo
- * configuration allows: `npm run dev` serves that port by passing its requests to
- * `/dev/cross-origin` here.
+ * The cross-origin half runs in a frame from another origin (http://localhost:8080, which the
+ * demo configuration allows, unless `npm run dev -- --demo-port N` or a taken port moved it):
+ * `npm run dev` serves it by passing its requests to `/dev/cross-origin` here.
  */
 import type { App } from '../app'
 import type { Config } from '../config'
@@ -17,8 +17,19 @@ import pageHtml from './demo-page.html'
 import { DEMO_CLAIMS } from './login'
 import { CROSS_ORIGIN_SNIPPET, README_TOKEN_URL, SAME_ORIGIN_SNIPPET } from './snippets'
 
-/** Where `npm run dev` serves the cross-origin half of the demo. */
-export const CROSS_ORIGIN_DEMO_ORIGIN = 'http://localhost:8080'
+/**
+ * Where `npm run dev` serves the cross-origin half of the demo: it says so in the
+ * `DEV_CROSS_ORIGIN_DEMO` var (outside the Worker's configuration namespace), and without it,
+ * under a plain `wrangler dev src/dev.ts`, the page assumes the default port.
+ */
+export const DEFAULT_CROSS_ORIGIN_DEMO = 'http://localhost:8080'
+
+function crossOriginDemo(env: Record<string, unknown>): string {
+  const given = env.DEV_CROSS_ORIGIN_DEMO
+  if (typeof given !== 'string' || !URL.canParse(given)) return DEFAULT_CROSS_ORIGIN_DEMO
+  const url = new URL(given)
+  return isLoopbackHost(url.hostname) ? url.origin : DEFAULT_CROSS_ORIGIN_DEMO
+}
 
 export function mountDemoPage(app: App, config: Config): void {
   app.get('/dev', (c) => {
@@ -26,7 +37,7 @@ export function mountDemoPage(app: App, config: Config): void {
       summary: summary(config, c.env),
       demoClaims: DEMO_CLAIMS,
       snippets: { sameOrigin: SAME_ORIGIN_SNIPPET },
-      crossOriginPage: `${CROSS_ORIGIN_DEMO_ORIGIN}/`,
+      crossOriginPage: `${crossOriginDemo(c.env)}/`,
     }
     c.header('Cache-Control', 'no-store')
     return c.html(fill(pageHtml, { CONFIG: scriptJson(page) }))

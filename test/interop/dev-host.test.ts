@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CrossOriginDemo, startCrossOriginDemo } from '../../scripts/lib/cross-origin-demo'
 import { chromiumPath, launchChromium } from '../support/browser'
+import { dotenvValue } from '../support/dotenv'
+import { freePort } from '../support/local-servers'
 import { type DevServer, startWranglerDev } from '../support/wrangler-process'
 
 /**
@@ -50,6 +56,59 @@ describe('wrangler dev src/dev.ts, asked for another host name', () => {
     const token = await curl(['-b', cookie, `${base}/token`])
     expect(token.status).toBe(200)
     expect(JSON.parse(token.body).data).toMatch(/^eyJ/)
+  })
+})
+
+describe('npm run dev -- --env production: routes on www.example.com, sessions from a JWKS', () => {
+  // That environment needs only the widget key; the JWKS is unreachable offline, so demo
+  // sessions are signed with the development entry's own key pair.
+  const dir = mkdtempSync(join(tmpdir(), 'cwt-production-'))
+  const envFile = join(dir, '.dev.vars.production')
+  writeFileSync(envFile, `CONNECT_SECRET="${dotenvValue('.dev.vars.example', 'CONNECT_SECRET')}"\n`)
+  let demo: CrossOriginDemo
+  let dev: DevServer
+  beforeAll(async () => {
+    const port = await freePort()
+    // What scripts/dev.ts passes on to wrangler dev.
+    demo = await startCrossOriginDemo([
+      '--env',
+      'production',
+      '--port',
+      String(port),
+      '--demo-port',
+      String(await freePort()),
+    ])
+    dev = await startWranglerDev({}, { args: demo.wranglerArgs, envFile })
+  })
+  afterAll(async () => {
+    await dev?.stop()
+    await demo?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('Should answer localhost as the browser asked for it, and sign a token for a demo session', async () => {
+    const base = `http://localhost:${dev.port}`
+    const login = await curl([`${base}/dev/login?name=Ann`])
+    expect(login.status).toBe(200)
+    const cookie = /set-cookie: (__Host-session=[^;]+)/i.exec(login.headers)?.[1] ?? ''
+    const token = await curl(['-b', cookie, `${base}/token`])
+    expect(token.status).toBe(200)
+  })
+
+  it('Should still refuse another host name', async () => {
+    const answer = await curl(['-H', `Host: rebind.attacker.example:${dev.port}`, `${dev.url}/dev/login?sub=victim`])
+    expect(answer.status).toBe(403)
+  })
+
+  it('Should refuse localhost too under plain wrangler dev, which shows every request as www.example.com', async () => {
+    const plain = await startWranglerDev({}, { args: ['--env', 'production'], envFile })
+    try {
+      const answer = await curl([`http://localhost:${plain.port}/dev/login`])
+      expect(answer.status).toBe(403)
+      expect(JSON.parse(answer.body).error.code).toBe('DEV_HOST_NOT_ALLOWED')
+    } finally {
+      await plain.stop()
+    }
   })
 })
 
