@@ -1,15 +1,17 @@
 /**
- * @module The demo page (`/dev`), development entry only: sign in as a demo visitor, run the
- * README's snippets through a stand-in for `amazon_connect`, and see the token checked
- * against the widget's contract (`/dev/inspect`, the inspector's rules).
+ * @module The demo page (`/dev`), development entry only: sign in as a demo visitor, pick a
+ * widget, run the README's snippets through a stand-in for `amazon_connect`, and see the token
+ * checked against the widget's contract (`/dev/inspect`, the inspector's rules).
  *
  * The cross-origin half runs in a frame from another origin (http://localhost:8080, which the
  * demo configuration allows, unless `npm run dev -- --demo-port N` or a taken port moved it):
  * `npm run dev` serves it by passing its requests to `/dev/cross-origin` here.
  */
+import type { Context } from 'hono'
 import type { App } from '../app'
 import type { Config } from '../config'
-import { isLoopbackHost, isRecord } from '../config/values'
+import { isLoopbackHost, isRecord, structured } from '../config/values'
+import type { WidgetConfig } from '../config/widgets'
 import { MAX_TOKEN_CHARS } from '../constants'
 import { inspectWidgetToken } from '../token-rules'
 import frameHtml from './cross-origin-frame.html'
@@ -24,20 +26,24 @@ import { CROSS_ORIGIN_SNIPPET, README_TOKEN_URL, SAME_ORIGIN_SNIPPET } from './s
  */
 export const DEFAULT_CROSS_ORIGIN_DEMO = 'http://localhost:8080'
 
-function crossOriginDemo(env: Record<string, unknown>): string {
-  const given = env.DEV_CROSS_ORIGIN_DEMO
-  if (typeof given !== 'string' || !URL.canParse(given)) return DEFAULT_CROSS_ORIGIN_DEMO
-  const url = new URL(given)
-  return isLoopbackHost(url.hostname) ? url.origin : DEFAULT_CROSS_ORIGIN_DEMO
-}
+/** The path the README's same-origin snippet fetches; the demo swaps in each widget's. */
+const README_TOKEN_PATH = "'/token'"
 
 export function mountDemoPage(app: App, config: Config): void {
   app.get('/dev', (c) => {
+    const crossOrigin = crossOriginDemo(c.env)
     const page = {
-      summary: summary(config, c.env),
+      widgets: config.widgets.map((widget) => ({
+        name: widget.name,
+        widgetId: widget.token.widgetId,
+        tokenPath: widget.tokenPath,
+        summary: widgetSummary(widget),
+        sameOriginSnippet: SAME_ORIGIN_SNIPPET.replace(README_TOKEN_PATH, `'${widget.tokenPath}'`),
+        crossOriginAllowed: widget.origins.allows(crossOrigin),
+      })),
+      session: sessionSummary(config),
       demoClaims: DEMO_CLAIMS,
-      snippets: { sameOrigin: SAME_ORIGIN_SNIPPET },
-      crossOriginPage: `${crossOriginDemo(c.env)}/`,
+      crossOriginPage: `${crossOrigin}/`,
     }
     c.header('Cache-Control', 'no-store')
     return c.html(fill(pageHtml, { CONFIG: scriptJson(page) }))
@@ -48,7 +54,8 @@ export function mountDemoPage(app: App, config: Config): void {
     if (!URL.canParse(parent) || !isLoopbackHost(new URL(parent).hostname)) {
       return c.json({ error: 'parent must be the demo page origin on localhost' }, 400)
     }
-    const tokenUrl = new URL(config.widgets[0].tokenPath, c.req.url).href
+    const widget = chosenWidget(config, c.req.query('widget'))
+    const tokenUrl = new URL(widget.tokenPath, c.req.url).href
     const snippet = CROSS_ORIGIN_SNIPPET.replace(README_TOKEN_URL, tokenUrl)
     return c.html(fill(frameHtml, { FRAME: scriptJson({ demoPage: new URL(parent).origin, snippet }) }))
   })
@@ -56,28 +63,72 @@ export function mountDemoPage(app: App, config: Config): void {
   app.post('/dev/inspect', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)
     if (!isRecord(body) || typeof body.token !== 'string') return c.json({ error: 'send { "token": "…" }' }, 400)
-    const secret = String(c.env.CONNECT_SECRET)
+    const widget = chosenWidget(config, body.widget)
+    const secret = widgetSecret(c, widget)
     const inspection = await inspectWidgetToken(body.token, {
-      key: new TextEncoder().encode(secret),
-      widgetId: config.widgets[0].token.widgetId,
+      key: secret === undefined ? undefined : new TextEncoder().encode(secret),
+      widgetId: widget.token.widgetId,
     })
     c.header('Cache-Control', 'no-store')
     return c.json({ ...inspection, limit: MAX_TOKEN_CHARS })
   })
 }
 
-/** What the page shows of the configuration: the first widget's, where there are several. */
-function summary(config: Config, env: Record<string, unknown>): Record<string, string> {
-  const { session, source } = config
-  const [widget, ...others] = config.widgets
-  const keys = session?.keySource
+/** The widget a demo request names, else the first (the only one, without `WIDGETS`). */
+function chosenWidget(config: Config, name: unknown): WidgetConfig {
+  return config.widgets.find((widget) => widget.name === name) ?? config.widgets[0]
+}
+
+/**
+ * The key that signs a widget's tokens, to check their signatures: the secret its `WIDGETS`
+ * entry names in `SECRET`, else `CONNECT_SECRET`. (The configuration keeps only a `CryptoKey`
+ * that may sign, not verify.)
+ */
+function widgetSecret(c: Context, widget: WidgetConfig): string | undefined {
+  let entries: unknown
+  try {
+    entries = structured('WIDGETS', c.env.WIDGETS)
+  } catch {
+    entries = undefined
+  }
+  const entry = Array.isArray(entries) ? entries.find((each) => isRecord(each) && each.NAME === widget.name) : undefined
+  const name = isRecord(entry) && typeof entry.SECRET === 'string' ? entry.SECRET : 'CONNECT_SECRET'
+  const secret = c.env[name]
+  return typeof secret === 'string' ? secret : undefined
+}
+
+function crossOriginDemo(env: Record<string, unknown>): string {
+  const given = env.DEV_CROSS_ORIGIN_DEMO
+  if (typeof given !== 'string' || !URL.canParse(given)) return DEFAULT_CROSS_ORIGIN_DEMO
+  const url = new URL(given)
+  return isLoopbackHost(url.hostname) ? url.origin : DEFAULT_CROSS_ORIGIN_DEMO
+}
+
+/** One widget's own settings, as the page lists them. */
+function widgetSummary(widget: WidgetConfig): Record<string, string> {
+  const origins = widget.origins.patterns
   return {
     'widget id': widget.token.widgetId,
     'token path': widget.tokenPath,
-    ...(others.length > 0 && { 'other widgets': others.map((other) => `${other.name} ${other.tokenPath}`).join(', ') }),
     'token lifetime': `${widget.token.ttlSeconds} s`,
+    'allowed origins': origins.length > 0 ? JSON.stringify(origins) : 'none (same origin only)',
+    guests: widget.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
+    'mapped fields': widget.mapping.map((rule) => rule.to).join(', ') || 'none',
+  }
+}
+
+/** The session settings every widget shares. */
+function sessionSummary(config: Config): Record<string, string> {
+  const { session, source } = config
+  const keys = session?.keySource
+  return {
     'session cookie': config.cookieName,
-    'session source': source.kind === 'introspection' ? source.url.href : source.kind,
+    'session source':
+      source.kind === 'introspection'
+        ? source.url.href
+        : source.kind === 'provider'
+          ? `provider: ${source.provider.provider}`
+          : source.kind,
     ...(keys && {
       'session keys':
         keys.kind === 'jwks' ? keys.url.href : keys.kind === 'secret' ? 'SESSION_SECRET' : 'SESSION_PUBLIC_KEY',
@@ -85,9 +136,6 @@ function summary(config: Config, env: Record<string, unknown>): Record<string, s
       issuer: session.issuer ?? '(not checked)',
       audience: session.audience?.join(', ') ?? '(not checked)',
     }),
-    guests: widget.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
-    'allowed origins': JSON.stringify(env.ALLOWED_ORIGINS ?? []),
-    'mapped fields': widget.mapping.map((rule) => rule.to).join(', '),
   }
 }
 

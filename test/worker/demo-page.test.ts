@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fetchDev } from './dev-entry'
+import { SAME_ORIGIN_SNIPPET } from '../../src/dev/snippets'
+import { fetchDev, sessionFrom } from './dev-entry'
 
 /**
  * What the demo page (`/dev`) is told about the configuration it runs against: the data the
@@ -24,5 +25,50 @@ describe('The cross-origin half of the demo page', () => {
     expect((await pageConfig({ DEV_CROSS_ORIGIN_DEMO: 'https://evil.example' })).crossOriginPage).toBe(
       'http://localhost:8080/',
     )
+  })
+})
+
+describe('The demo page with several widgets', () => {
+  const KEYS = {
+    CONNECT_SECRET_SUPPORT: 'TEST-ONLY-support-widget-key-0123456789abcde',
+    CONNECT_SECRET_SALES: 'TEST-ONLY-sales-widget-key-0123456789abcdefg',
+  }
+  const vars = {
+    WIDGET_ID: undefined,
+    TOKEN_PATH: undefined,
+    ALLOWED_ORIGINS: undefined,
+    ...KEYS,
+    WIDGETS: JSON.stringify([
+      {
+        NAME: 'support',
+        TOKEN_PATH: '/token/support',
+        WIDGET_ID: 'support-widget-id',
+        SECRET: 'CONNECT_SECRET_SUPPORT',
+        ALLOWED_ORIGINS: ['http://localhost:8080'],
+      },
+      { NAME: 'sales', TOKEN_PATH: '/token/sales', WIDGET_ID: 'sales-widget-id', SECRET: 'CONNECT_SECRET_SALES' },
+    ]),
+  }
+
+  it('Should give each widget its own snippet path, settings and origins', async () => {
+    const { widgets } = await pageConfig(vars)
+    expect(widgets.map((widget: { name: string }) => widget.name)).toEqual(['support', 'sales'])
+    const [support, sales] = widgets
+    expect(sales.sameOriginSnippet).toBe(SAME_ORIGIN_SNIPPET.replace("fetch('/token')", "fetch('/token/sales')"))
+    expect(support.summary['allowed origins']).toBe('["http://localhost:8080"]')
+    expect(sales.summary['allowed origins']).toBe('none (same origin only)')
+    expect([support.crossOriginAllowed, sales.crossOriginAllowed]).toEqual([true, false])
+  })
+
+  it("Should check a token's signature with the key of the widget it names", async () => {
+    const cookie = sessionFrom(await fetchDev('/dev/login', { vars }))
+    const { data } = (await (await fetchDev('/token/sales', { vars, cookie })).json()) as { data: string }
+    const signature = async (widget: string) => {
+      const inspection = await fetchDev('/dev/inspect', { vars, method: 'POST', json: { token: data, widget } })
+      const { rules } = (await inspection.json()) as { rules: { rule: string; verdict: string }[] }
+      return rules.find((rule) => rule.rule === 'signature')?.verdict
+    }
+    expect(await signature('sales')).toBe('pass')
+    expect(await signature('support')).toBe('fail')
   })
 })
