@@ -21,14 +21,14 @@ export default loopbackOnly(
       if (signer) signers.set(trusting, signer)
       else
         logEvent('warn', 'dev_login_unavailable', {
-          why: `SESSION_SOURCE "${config.source.kind}": sign in on the site`,
+          why: `sessions come from ${config.source.kind === 'provider' ? config.source.provider.provider : `SESSION_SOURCE "${config.source.kind}"`}: sign in at the site`,
         })
       return trusting
     },
     routes(app, config) {
       const signer = signers.get(config)
       if (signer) mountDevLogin(app, config, signer)
-      mountDemoPage(app, config)
+      mountDemoPage(app, config, { demoSignIn: signer !== undefined })
     },
   }),
 )

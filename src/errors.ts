@@ -28,6 +28,11 @@ export const ERROR_CODES = {
     status: 403,
     message: 'This development server answers only on localhost, 127.0.0.1 and [::1].',
   },
+  /** The development entry's only: `/dev/login`, `/dev/inspect` and `/dev/cross-origin` (`src/dev/`). */
+  DEV_REQUEST_INVALID: {
+    status: 400,
+    message: 'This development route cannot use the request: see the README, "Try it".',
+  },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   TOKEN_TOO_LARGE: {

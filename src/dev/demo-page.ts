@@ -13,6 +13,7 @@ import type { Config } from '../config'
 import { isLoopbackHost, isRecord, structured } from '../config/values'
 import type { WidgetConfig } from '../config/widgets'
 import { MAX_TOKEN_CHARS } from '../constants'
+import { TokenServiceError } from '../errors'
 import { inspectWidgetToken } from '../token-rules'
 import frameHtml from './cross-origin-frame.html'
 import pageHtml from './demo-page.html'
@@ -29,7 +30,12 @@ export const DEFAULT_CROSS_ORIGIN_DEMO = 'http://localhost:8080'
 /** The path the README's same-origin snippet fetches; the demo swaps in each widget's. */
 const README_TOKEN_PATH = "'/token'"
 
-export function mountDemoPage(app: App, config: Config): void {
+export interface DemoPageOptions {
+  /** Whether `/dev/login` can make sessions here: not when only the site can (a provider, an opaque cookie). */
+  demoSignIn: boolean
+}
+
+export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPageOptions): void {
   app.get('/dev', (c) => {
     const crossOrigin = crossOriginDemo(c.env)
     const page = {
@@ -42,6 +48,7 @@ export function mountDemoPage(app: App, config: Config): void {
         crossOriginAllowed: widget.origins.allows(crossOrigin),
       })),
       session: sessionSummary(config),
+      signIn: demoSignIn ? { cookie: config.cookieName } : { atTheSite: siteSignIn(config) },
       demoClaims: DEMO_CLAIMS,
       crossOriginPage: `${crossOrigin}/`,
     }
@@ -52,7 +59,7 @@ export function mountDemoPage(app: App, config: Config): void {
   app.get('/dev/cross-origin', (c) => {
     const parent = c.req.query('parent') ?? ''
     if (!URL.canParse(parent) || !isLoopbackHost(new URL(parent).hostname)) {
-      return c.json({ error: 'parent must be the demo page origin on localhost' }, 400)
+      throw new TokenServiceError('DEV_REQUEST_INVALID', 'parent_not_a_loopback_origin')
     }
     const widget = chosenWidget(config, c.req.query('widget'))
     const tokenUrl = new URL(widget.tokenPath, c.req.url).href
@@ -62,7 +69,9 @@ export function mountDemoPage(app: App, config: Config): void {
 
   app.post('/dev/inspect', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)
-    if (!isRecord(body) || typeof body.token !== 'string') return c.json({ error: 'send { "token": "…" }' }, 400)
+    if (!isRecord(body) || typeof body.token !== 'string') {
+      throw new TokenServiceError('DEV_REQUEST_INVALID', 'inspect_without_a_token')
+    }
     const widget = chosenWidget(config, body.widget)
     const secret = widgetSecret(c, widget)
     const inspection = await inspectWidgetToken(body.token, {
@@ -102,6 +111,22 @@ function crossOriginDemo(env: Record<string, unknown>): string {
   if (typeof given !== 'string' || !URL.canParse(given)) return DEFAULT_CROSS_ORIGIN_DEMO
   const url = new URL(given)
   return isLoopbackHost(url.hostname) ? url.origin : DEFAULT_CROSS_ORIGIN_DEMO
+}
+
+/**
+ * Where sessions come from when only the site can make them. The browser sends a site's
+ * cookies for localhost whatever its port, so a site running on localhost signs visitors
+ * in for this Worker too.
+ */
+function siteSignIn(config: Config): string {
+  const { source } = config
+  const whose =
+    source.kind === 'provider'
+      ? `Sessions here are ${source.provider.provider}'s own cookies`
+      : source.kind === 'introspection'
+        ? `Sessions here are the site's own cookies, which ${source.url.href} answers for`
+        : "Sessions here are records the site writes to Workers KV, named by the site's cookie"
+  return `${whose}: /dev/login cannot make one. Sign in at your site, in this browser, with the site on localhost (a browser sends localhost's cookies whatever the port). "Same origin" then sends the cookies this browser has for localhost, and shows the token they get or the code that refuses them.`
 }
 
 /** One widget's own settings, as the page lists them. */

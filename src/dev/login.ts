@@ -14,6 +14,7 @@ import { SignJWT } from 'jose'
 import type { App } from '../app'
 import type { Config } from '../config'
 import { isRecord } from '../config/values'
+import { TokenServiceError } from '../errors'
 import type { DemoSigner } from './demo-signer'
 
 export const DEMO_CLAIMS: Record<string, unknown> = {
@@ -55,7 +56,7 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
   app.get('/dev/login', (c) => signIn(c, claimsFromQuery(c.req.queries())))
   app.post('/dev/login', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)
-    if (!isRecord(body)) return c.json({ error: 'send the claims as a JSON object' }, 400)
+    if (!isRecord(body)) throw new TokenServiceError('DEV_REQUEST_INVALID', 'claims_not_a_json_object')
     return signIn(c, withoutReserved(body))
   })
   app.on(['GET', 'POST'], '/dev/logout', (c) => {

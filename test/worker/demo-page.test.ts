@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SAME_ORIGIN_SNIPPET } from '../../src/dev/snippets'
 import { fetchDev, sessionFrom } from './dev-entry'
+import { errorCode, WITHOUT_DEMO_JWT } from './helpers'
 
 /**
  * What the demo page (`/dev`) is told about the configuration it runs against: the data the
@@ -70,5 +71,37 @@ describe('The demo page with several widgets', () => {
     }
     expect(await signature('sales')).toBe('pass')
     expect(await signature('support')).toBe('fail')
+  })
+})
+
+describe('The demo page when only the site can make sessions', () => {
+  const introspection = {
+    ...WITHOUT_DEMO_JWT,
+    SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
+    SESSION_SOURCE: 'introspection',
+    SESSION_INTROSPECTION_URL: 'http://127.0.0.1:3000/api/me',
+  }
+
+  it('Should offer no demo sign-in and say to sign in at the site', async () => {
+    const { signIn } = await pageConfig(introspection)
+    expect(signIn.cookie).toBeUndefined()
+    expect(signIn.atTheSite).toContain('http://127.0.0.1:3000/api/me')
+    expect(signIn.atTheSite).toContain('Sign in at your site')
+    expect((await fetchDev('/dev/login', { vars: introspection })).status).toBe(404)
+  })
+
+  it('Should offer the demo sign-in for JWT sessions', async () => {
+    expect((await pageConfig()).signIn).toEqual({ cookie: 'session' })
+  })
+})
+
+describe('The demo routes, given a request they cannot use', () => {
+  it.each([
+    ['/dev/inspect', { method: 'POST', json: { token: 42 } }],
+    ['/dev/cross-origin?parent=https://evil.example', {}],
+  ] as const)('Should answer %s with 400 DEV_REQUEST_INVALID', async (path, request) => {
+    const response = await fetchDev(path, request)
+    expect(response.status).toBe(400)
+    expect(await errorCode(response)).toBe('DEV_REQUEST_INVALID')
   })
 })

@@ -121,7 +121,9 @@ describe('Choosing the demo claims', () => {
     expect(logout.headers.get('Set-Cookie')).toMatch(/^session=; Max-Age=0/)
   })
 
-  it('Should answer 400 to a POST that is not a JSON object', async () => {
-    expect((await fetchDev('/dev/login', { method: 'POST', json: ['not', 'claims'] })).status).toBe(400)
+  it('Should answer 400 DEV_REQUEST_INVALID to a POST that is not a JSON object', async () => {
+    const response = await fetchDev('/dev/login', { method: 'POST', json: ['not', 'claims'] })
+    expect(response.status).toBe(400)
+    expect(await errorCode(response)).toBe('DEV_REQUEST_INVALID')
   })
 })

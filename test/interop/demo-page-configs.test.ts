@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CrossOriginDemo, startCrossOriginDemo } from '../../scripts/lib/cross-origin-demo'
+import { chromiumPath, launchChromium } from '../support/browser'
+import { dotenvValue } from '../support/dotenv'
+import { freePort } from '../support/local-servers'
+import { AUTHJS, authJsCookies } from '../support/providers/authjs'
+import { type DevServer, startWranglerDev } from '../support/wrangler-process'
+
+/**
+ * The demo page with the README's other configurations, started as `npm run dev` starts
+ * them: an identity provider (Auth.js), whose sessions only the site can make, and
+ * `--env production`, a route on www.example.com with sessions from a JWKS.
+ */
+const readme = readFileSync('README.md', 'utf8')
+const CONNECT_SECRET = dotenvValue('.dev.vars.example', 'CONNECT_SECRET')
+
+/** The README's ```toml block that contains `text`. */
+function readmeBlock(text: string): string {
+  const at = readme.indexOf(text)
+  return readme.slice(readme.lastIndexOf('```toml\n', at) + '```toml\n'.length, readme.indexOf('```', at))
+}
+
+/** `npm run dev` with `args`, from `dir`: the cross-origin half, then wrangler dev with what it passes on. */
+async function startLikeNpmRunDev(args: string[], envFile: string, configPath?: string) {
+  const port = await freePort()
+  const demo = await startCrossOriginDemo([...args, '--port', String(port), '--demo-port', String(await freePort())])
+  const dev = await startWranglerDev({}, { configPath, envFile, args: demo.wranglerArgs })
+  return { demo, dev }
+}
+
+const required = process.env.CI === 'true'
+describe.skipIf(!chromiumPath && !required)('The demo page with other configurations', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cwt-demo-configs-'))
+  let browser: Browser
+  const started: { demo: CrossOriginDemo; dev: DevServer }[] = []
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    for (const { demo, dev } of started) await Promise.all([dev.stop(), demo.close()])
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function open(server: { dev: DevServer }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 940 } })
+    const page = await context.newPage()
+    await page.goto(`http://localhost:${server.dev.port}/dev`)
+    return { context, page }
+  }
+
+  describe("The README's Auth.js configuration", () => {
+    let server: { demo: CrossOriginDemo; dev: DevServer }
+    beforeAll(async () => {
+      const config = `name = "authjs-site"\nmain = ${JSON.stringify(resolve('src/dev.ts'))}\ncompatibility_date = "2026-11-01"\nsend_metrics = false\n${readmeBlock('SESSION_PROVIDER = "authjs"')}`
+      writeFileSync(join(dir, 'authjs.toml'), config)
+      writeFileSync(join(dir, 'authjs.vars'), `CONNECT_SECRET="${CONNECT_SECRET}"\nAUTH_SECRET="${AUTHJS.secret}"\n`)
+      server = await startLikeNpmRunDev([], join(dir, 'authjs.vars'), join(dir, 'authjs.toml'))
+      started.push(server)
+    })
+
+    it('Should offer no demo sign-in, and say to sign in at the site', async () => {
+      const { context, page } = await open(server)
+      expect(await page.isVisible('#sign-in')).toBe(false)
+      expect(await page.textContent('#site-sign-in')).toContain('Sign in at your site')
+      expect(await page.textContent('#site-sign-in')).toContain('authjs')
+      expect(await page.textContent('body')).not.toContain('[object Object]')
+      await context.close()
+    })
+
+    it("Should show the token for the site's real session cookie", async () => {
+      const { context, page } = await open(server)
+      const { plain } = await authJsCookies()
+      await context.addCookies([
+        { name: 'authjs.session-token', value: plain, url: `http://localhost:${server.dev.port}` },
+      ])
+      await page.click('#run-same')
+      await page.waitForSelector('#rules')
+      expect(await page.$$eval('#rules tr', (rows) => rows.map((row) => row.className))).not.toContain('fail')
+      expect(await page.textContent('#rules')).toContain('"support-chat-widget"')
+      await context.close()
+    })
+  })
+})
