@@ -61,10 +61,11 @@ export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPage
     if (!URL.canParse(parent) || !isLoopbackHost(new URL(parent).hostname)) {
       throw new TokenServiceError('DEV_REQUEST_INVALID', 'parent_not_a_loopback_origin')
     }
-    const widget = chosenWidget(config, c.req.query('widget'))
-    const tokenUrl = new URL(widget.tokenPath, c.req.url).href
+    // The Worker as the demo page's browser reaches it: the cookie it holds is for that host.
+    const demoPage = new URL(parent).origin
+    const tokenUrl = new URL(chosenWidget(config, c.req.query('widget')).tokenPath, demoPage).href
     const snippet = CROSS_ORIGIN_SNIPPET.replace(README_TOKEN_URL, tokenUrl)
-    return c.html(fill(frameHtml, { FRAME: scriptJson({ demoPage: new URL(parent).origin, snippet }) }))
+    return c.html(fill(frameHtml, { FRAME: scriptJson({ demoPage, tokenUrl, snippet }) }))
   })
 
   app.post('/dev/inspect', async (c) => {

@@ -54,6 +54,40 @@ describe.skipIf(!chromiumPath && !required)('The demo page with other configurat
     return { context, page }
   }
 
+  describe('npm run dev -- --env production: a route on www.example.com, sessions from a JWKS', () => {
+    let server: { demo: CrossOriginDemo; dev: DevServer }
+    beforeAll(async () => {
+      // That environment needs only the widget key; demo sessions use the dev entry's own key pair.
+      writeFileSync(join(dir, 'production.vars'), `CONNECT_SECRET="${CONNECT_SECRET}"\n`)
+      server = await startLikeNpmRunDev(['--env', 'production'], join(dir, 'production.vars'))
+      started.push(server)
+    })
+
+    it('Should sign in and show a token that passes every contract rule', async () => {
+      const { context, page } = await open(server)
+      await page.click('#sign-in')
+      await expect.poll(() => page.textContent('#session-state')).toContain('Signed in: cookie __Host-session')
+      await page.click('#run-same')
+      await page.waitForSelector('#rules')
+      expect(await page.$$eval('#rules tr', (rows) => rows.map((row) => row.className))).not.toContain('fail')
+      expect(await page.textContent('#rules')).toContain('"production-support-widget"')
+      await context.close()
+    })
+
+    it('Should run the cross-origin snippet against this server, not www.example.com, and say why it is refused', async () => {
+      const { context, page } = await open(server)
+      const requested: string[] = []
+      context.on('request', (request) => requested.push(request.url()))
+      expect(await page.textContent('#cross-origin-note')).toContain(`${server.demo.origin} is not in ALLOWED_ORIGINS`)
+      await page.click('#run-cross')
+      await expect.poll(() => page.textContent('#outcome')).toContain('No chat token:')
+      expect(await page.textContent('#outcome')).toContain('ORIGIN_NOT_ALLOWED')
+      expect(requested).toContain(`http://localhost:${server.dev.port}/token`)
+      expect(requested.filter((url) => url.includes('example.com'))).toEqual([])
+      await context.close()
+    })
+  })
+
   describe("The README's Auth.js configuration", () => {
     let server: { demo: CrossOriginDemo; dev: DevServer }
     beforeAll(async () => {
