@@ -35,6 +35,11 @@ export const ERROR_CODES = {
   },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  /** The development entry's only: `/dev/login` (`src/dev/login.ts`). */
+  DEV_SESSION_TOO_LARGE: {
+    status: 422,
+    message: 'This demo session would not fit in a cookie (4,096 bytes of name and value): shorten the claims.',
+  },
   TOKEN_TOO_LARGE: {
     status: 422,
     message: 'The required contact attributes do not fit in a widget token.',

@@ -6,7 +6,8 @@
  * `GET /dev/login` takes claims from the query (dotted names nest: `profile.tier=gold`;
  * `omit=email,profile.tier` leaves demo claims out); `POST /dev/login` takes the claims as a
  * JSON object. The issuer, audience and lifetime come from configuration, so the cookie
- * passes verification.
+ * passes verification; a session that would not fit in a cookie is refused
+ * (`422 DEV_SESSION_TOO_LARGE`), since a browser would drop it.
  */
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
@@ -14,6 +15,7 @@ import { SignJWT } from 'jose'
 import type { App } from '../app'
 import type { Config } from '../config'
 import { isRecord } from '../config/values'
+import { MAX_SESSION_COOKIE_LENGTH } from '../constants'
 import { TokenServiceError } from '../errors'
 import type { DemoSigner } from './demo-signer'
 
@@ -29,6 +31,8 @@ const RESERVED_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti'])
 
 const DEMO_SESSION_SECONDS = 3600
 
+const encoder = new TextEncoder()
+
 /**
  * Every demo session is `Secure` with `Path=/` and no `Domain`, as a `__Host-` name requires.
  * Browsers keep `Secure` cookies from http://localhost, a secure context, but never from a
@@ -43,14 +47,27 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     let jwt = new SignJWT(claims).setIssuedAt().setExpirationTime(`${DEMO_SESSION_SECONDS}s`)
     if (session?.issuer) jwt = jwt.setIssuer(session.issuer)
     if (session?.audience) jwt = jwt.setAudience(session.audience)
-    setCookie(c, cookieName, await signer.sign(jwt), {
+    const value = await signer.sign(jwt)
+    // A browser drops a larger cookie without a word, and the page would say "Signed in".
+    const bytes = encoder.encode(`${cookieName}=${value}`).byteLength - 1
+    if (bytes > MAX_SESSION_COOKIE_LENGTH) {
+      throw new TokenServiceError('DEV_SESSION_TOO_LARGE', `session_cookie_${bytes}_bytes`)
+    }
+    setCookie(c, cookieName, value, {
       ...COOKIE_SCOPE,
       httpOnly: true,
       sameSite: 'Lax',
       maxAge: DEMO_SESSION_SECONDS,
     })
     c.header('Cache-Control', 'no-store')
-    return c.json({ session: 'issued', cookie: cookieName, claims, next: config.widgets[0].tokenPath })
+    return c.json({
+      session: 'issued',
+      cookie: cookieName,
+      bytes,
+      maxBytes: MAX_SESSION_COOKIE_LENGTH,
+      claims,
+      next: config.widgets[0].tokenPath,
+    })
   }
 
   app.get('/dev/login', (c) => signIn(c, claimsFromQuery(c.req.queries())))

@@ -61,6 +61,13 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     await expect.poll(() => page.textContent('#outcome')).toContain('No chat token: 401 SESSION_MISSING')
   })
 
+  it('Should refuse, and never say "Signed in" for, a demo session too large for a cookie', async () => {
+    await page.fill('#claims', JSON.stringify({ sub: 'member-42', name: 'x'.repeat(5_000) }))
+    await page.click('#sign-in')
+    await expect.poll(() => page.textContent('#session-state')).toContain('Not signed in: 422 DEV_SESSION_TOO_LARGE')
+    expect(await page.context().cookies()).toEqual([])
+  })
+
   it('Should sign in with edited claims and show a token that passes every contract rule', async () => {
     const claims = { sub: 'member-42', name: 'Ann Lee', email: 'ann@example.com', profile: { tier: 'silver' } }
     await page.fill('#claims', JSON.stringify(claims, null, 2))

@@ -127,3 +127,27 @@ describe('Choosing the demo claims', () => {
     expect(await errorCode(response)).toBe('DEV_REQUEST_INVALID')
   })
 })
+
+describe('A demo session too large for a cookie', () => {
+  // A browser keeps at most 4,096 bytes of a cookie's name and value, and drops a larger one.
+  const long = 'x'.repeat(5_000)
+
+  it.each([
+    ['POST', () => fetchDev('/dev/login', { method: 'POST', json: { sub: 'm-1', name: long } })],
+    ['GET', () => fetchDev(`/dev/login?name=${long}`)],
+  ])('Should be refused by %s /dev/login with 422 DEV_SESSION_TOO_LARGE and no cookie', async (_, login) => {
+    const response = await login()
+    expect(response.status).toBe(422)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(await errorCode(response)).toBe('DEV_SESSION_TOO_LARGE')
+  })
+
+  it('Should be issued when it fits, saying its size', async () => {
+    const response = await fetchDev('/dev/login', { method: 'POST', json: { sub: 'm-1', name: 'x'.repeat(2_500) } })
+    expect(response.status).toBe(200)
+    const { bytes, maxBytes } = (await response.json()) as { bytes: number; maxBytes: number }
+    // Name and value, as browsers count them.
+    expect(bytes).toBe(sessionFrom(response).length - '='.length)
+    expect([bytes > 2_500, maxBytes]).toEqual([true, 4_096])
+  })
+})
