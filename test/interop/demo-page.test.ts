@@ -66,6 +66,7 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     await page.click('#sign-in')
     await expect.poll(() => page.textContent('#session-state')).toContain('Not signed in: 422 DEV_SESSION_TOO_LARGE')
     expect(await page.context().cookies()).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
   })
 
   it('Should sign in with edited claims and show a token that passes every contract rule', async () => {
@@ -81,6 +82,20 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     expect(await page.textContent('#attributes')).toContain('Ann Lee')
     expect(await page.textContent('#expires')).toMatch(/^expires in (5 min 0|4 min 5\d) s$/)
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
+  })
+
+  it('Should wrap a long value instead of widening the page', async () => {
+    // 2,000 characters without a space: a session that fits a cookie, a token that fits the widget.
+    await page.fill('#claims', JSON.stringify({ sub: 'member-42', name: 'x'.repeat(2_000), email: 'ann@example.com' }))
+    await page.click('#sign-in')
+    await expect.poll(() => page.textContent('#session-state')).toContain('Signed in')
+    await page.click('#run-same')
+    await expect.poll(() => page.textContent('#attributes')).toContain('x'.repeat(2_000))
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }))
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth)
   })
 
   it('Should run the cross-origin snippet from the page on the free port npm run dev moved to', async () => {
