@@ -7,6 +7,7 @@ import { createWorker } from './app'
 import type { Config } from './config'
 import { mountDemoPage } from './dev/demo-page'
 import { createDemoSigner, type DemoSigner } from './dev/demo-signer'
+import { exposeSkippedFields } from './dev/left-out-fields'
 import { mountDevLogin } from './dev/login'
 import { loopbackOnly } from './dev/loopback-only'
 import { logEvent } from './log'
@@ -25,6 +26,7 @@ export default loopbackOnly(
         })
       return trusting
     },
+    middleware: exposeSkippedFields,
     routes(app, config) {
       const signer = signers.get(config)
       if (signer) mountDevLogin(app, config, signer)

@@ -98,9 +98,28 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth)
   })
 
+  it('Should show the fields the token left out: dropped to fit the widget, skipped for an unusable claim', async () => {
+    // A 2,100-character name leaves room for email but not channel, the last in the mapping.
+    const claims = {
+      sub: 'member-42',
+      name: 'x'.repeat(2_100),
+      email: 'ann@example.com',
+      profile: { tier: { level: 1 } },
+    }
+    await page.fill('#claims', JSON.stringify(claims))
+    await page.click('#sign-in')
+    await expect.poll(() => page.textContent('#session-state')).toContain('Signed in')
+    await page.click('#run-same')
+    await expect.poll(() => page.textContent('#left-out')).toContain('attributes.channel')
+    expect(await page.textContent('#left-out')).toContain('dropped to fit')
+    expect(await page.textContent('#left-out')).toMatch(/attributes\.tier.*not_a_scalar/)
+  })
+
   it('Should run the cross-origin snippet from the page on the free port npm run dev moved to', async () => {
     await page.click('#run-cross')
     await expect.poll(() => page.textContent('#via')).toContain(`from a page on ${demo.origin}`)
+    // The frame reads the headers too: the session above still has an unusable tier.
+    expect(await page.textContent('#left-out')).toMatch(/attributes\.tier.*not_a_scalar/)
     await page.waitForSelector('#rules')
     expect(await page.$$eval('#rules tr', (rows) => rows.map((row) => row.className))).not.toContain('fail')
   })

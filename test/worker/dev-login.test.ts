@@ -1,7 +1,7 @@
 import { importJWK, SignJWT } from 'jose'
 import { describe, expect, inject, it } from 'vitest'
 import { fetchDev, sessionFrom } from './dev-entry'
-import { DEMO_AUDIENCE, DEMO_ISSUER, errorCode, JANE, widgetToken } from './helpers'
+import { BASE, DEMO_AUDIENCE, DEMO_ISSUER, errorCode, fetchWorker, JANE, widgetToken } from './helpers'
 
 describe('GET /dev/login (development entry only)', () => {
   it('Should set an HttpOnly, Secure, SameSite=Lax demo session cookie and not echo it in the body', async () => {
@@ -149,5 +149,32 @@ describe('A demo session too large for a cookie', () => {
     // Name and value, as browsers count them.
     expect(bytes).toBe(sessionFrom(response).length - '='.length)
     expect([bytes > 2_500, maxBytes]).toEqual([true, 4_096])
+  })
+})
+
+describe('Optional fields a token leaves out, for the demo page', () => {
+  // profile.tier is an object: the optional tier field cannot use it and is skipped.
+  const unusableTier = '/dev/login?profile.tier.level=gold'
+
+  it('Should be named, with why, in X-Connect-Skipped-Attributes by the development entry', async () => {
+    const cookie = sessionFrom(await fetchDev(unusableTier))
+    const response = await fetchDev('/token', { cookie })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('X-Connect-Skipped-Attributes')).toBe('attributes.tier=not_a_scalar')
+  })
+
+  it('Should be readable by an allowed cross-origin page, beside the dropped fields', async () => {
+    const cookie = sessionFrom(await fetchDev(unusableTier))
+    const response = await fetchDev('/token', { cookie, headers: { Origin: 'http://localhost:8080' } })
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe(
+      'X-Connect-Dropped-Attributes, X-Connect-Skipped-Attributes',
+    )
+  })
+
+  it('Should stay in the log line only in production', async () => {
+    const cookie = sessionFrom(await fetchDev(unusableTier))
+    const response = await fetchWorker(new Request(`${BASE}/token`, { headers: { Cookie: cookie } }))
+    expect(response.status).toBe(200)
+    expect(response.headers.has('X-Connect-Skipped-Attributes')).toBe(false)
   })
 })
