@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -24,11 +25,21 @@ function readmeBlock(text: string): string {
   return readme.slice(readme.lastIndexOf('```toml\n', at) + '```toml\n'.length, readme.indexOf('```', at))
 }
 
-/** `npm run dev` with `args`, from `dir`: the cross-origin half, then wrangler dev with what it passes on. */
-async function startLikeNpmRunDev(args: string[], envFile: string, configPath?: string) {
+interface NpmRunDev {
+  args?: string[]
+  envFile?: string
+  configPath?: string
+  demoPort?: number
+  /** `--var` overrides, given the cross-origin page's origin. */
+  vars?: (demoOrigin: string) => Record<string, string>
+}
+
+/** As `npm run dev` starts: the cross-origin half, then wrangler dev with the arguments it passes on. */
+async function startLikeNpmRunDev({ args = [], envFile, configPath, demoPort, vars }: NpmRunDev) {
   const port = await freePort()
-  const demo = await startCrossOriginDemo([...args, '--port', String(port), '--demo-port', String(await freePort())])
-  const dev = await startWranglerDev({}, { configPath, envFile, args: demo.wranglerArgs })
+  const demoArgs = ['--port', String(port), '--demo-port', String(demoPort ?? (await freePort()))]
+  const demo = await startCrossOriginDemo([...args, ...demoArgs])
+  const dev = await startWranglerDev(vars?.(demo.origin) ?? {}, { configPath, envFile, args: demo.wranglerArgs })
   return { demo, dev }
 }
 
@@ -54,12 +65,60 @@ describe.skipIf(!chromiumPath && !required)('The demo page with other configurat
     return { context, page }
   }
 
+  describe('npm run dev when the cross-origin port it is asked for is taken', () => {
+    let server: { demo: CrossOriginDemo; dev: DevServer }
+    // Someone else's server on that port, as when 8080 is taken.
+    const taken = createServer()
+    beforeAll(async () => {
+      const takenPort = await freePort()
+      await new Promise<void>((resolve) => taken.listen(takenPort, 'localhost', resolve))
+      server = await startLikeNpmRunDev({
+        demoPort: takenPort,
+        vars: (demoOrigin) => ({ ALLOWED_ORIGINS: JSON.stringify([demoOrigin]) }),
+      })
+      started.push(server)
+    })
+    afterAll(() => {
+      taken.close()
+    })
+
+    it('Should run the cross-origin snippet from the page on the free port it moved to', async () => {
+      const { context, page } = await open(server)
+      await page.click('#sign-in')
+      await expect.poll(() => page.textContent('#session-state')).toContain('Signed in')
+      await page.click('#run-cross')
+      await expect.poll(() => page.textContent('#via')).toContain(`from a page on ${server.demo.origin}`)
+      await page.waitForSelector('#rules')
+      expect(await page.$$eval('#rules tr', (rows) => rows.map((row) => row.className))).not.toContain('fail')
+      await context.close()
+    })
+
+    it('Should read the fields left out from the cross-origin page too', async () => {
+      const { context, page } = await open(server)
+      // profile.tier is an object: the optional tier field is skipped.
+      await page.fill('#claims', JSON.stringify({ sub: 'member-42', name: 'Ann', profile: { tier: { level: 1 } } }))
+      await page.click('#sign-in')
+      await expect.poll(() => page.textContent('#session-state')).toContain('Signed in')
+      await page.click('#run-cross')
+      await expect.poll(() => page.textContent('#left-out')).toMatch(/attributes\.tier.*not_a_scalar/)
+      await context.close()
+    })
+
+    it('Should say so when no page answers on the cross-origin port, never wait in silence', async () => {
+      const { context, page } = await open(server)
+      await server.demo.close()
+      await page.click('#run-cross')
+      await expect.poll(() => page.textContent('#outcome')).toContain(`No page answers on ${server.demo.origin}`)
+      await context.close()
+    })
+  })
+
   describe('npm run dev -- --env production: a route on www.example.com, sessions from a JWKS', () => {
     let server: { demo: CrossOriginDemo; dev: DevServer }
     beforeAll(async () => {
       // That environment needs only the widget key; demo sessions use the dev entry's own key pair.
       writeFileSync(join(dir, 'production.vars'), `CONNECT_SECRET="${CONNECT_SECRET}"\n`)
-      server = await startLikeNpmRunDev(['--env', 'production'], join(dir, 'production.vars'))
+      server = await startLikeNpmRunDev({ args: ['--env', 'production'], envFile: join(dir, 'production.vars') })
       started.push(server)
     })
 
@@ -94,7 +153,7 @@ describe.skipIf(!chromiumPath && !required)('The demo page with other configurat
       const config = `name = "authjs-site"\nmain = ${JSON.stringify(resolve('src/dev.ts'))}\ncompatibility_date = "2026-11-01"\nsend_metrics = false\n${readmeBlock('SESSION_PROVIDER = "authjs"')}`
       writeFileSync(join(dir, 'authjs.toml'), config)
       writeFileSync(join(dir, 'authjs.vars'), `CONNECT_SECRET="${CONNECT_SECRET}"\nAUTH_SECRET="${AUTHJS.secret}"\n`)
-      server = await startLikeNpmRunDev([], join(dir, 'authjs.vars'), join(dir, 'authjs.toml'))
+      server = await startLikeNpmRunDev({ envFile: join(dir, 'authjs.vars'), configPath: join(dir, 'authjs.toml') })
       started.push(server)
     })
 

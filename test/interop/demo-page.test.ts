@@ -1,13 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CrossOriginDemo, startCrossOriginDemo } from '../../scripts/lib/cross-origin-demo'
 import { CROSS_ORIGIN_SNIPPET, SAME_ORIGIN_SNIPPET } from '../../src/dev/snippets'
 import { chromiumPath, launchChromium, readmeSnippets } from '../support/browser'
-import { freePort } from '../support/local-servers'
 import { type DevServer, startWranglerDev } from '../support/wrangler-process'
 
 /**
@@ -32,28 +29,18 @@ describe('The snippets the demo page runs', () => {
 
 const required = process.env.CI === 'true'
 describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
-  let demo: CrossOriginDemo
   let dev: DevServer
   let browser: Browser
   let page: Page
-  // Someone else's server on the port asked for, as when 8080 is taken.
-  const taken = createServer()
 
   beforeAll(async () => {
-    const takenPort = await freePort()
-    await new Promise<void>((resolve) => taken.listen(takenPort, 'localhost', resolve))
-    // As npm run dev -- --demo-port N starts it: the cross-origin half, then wrangler dev.
-    demo = await startCrossOriginDemo(['--port', String(await freePort()), '--demo-port', String(takenPort)])
-    const allowed = { ALLOWED_ORIGINS: JSON.stringify([demo.origin]) }
-    ;[dev, browser] = await Promise.all([startWranglerDev(allowed, { args: demo.wranglerArgs }), launchChromium()])
+    ;[dev, browser] = await Promise.all([startWranglerDev(), launchChromium()])
     page = await browser.newPage({ viewport: { width: 1100, height: 940 } })
     await page.goto(`http://localhost:${dev.port}/dev`)
   })
   afterAll(async () => {
     await browser?.close()
     await dev?.stop()
-    await demo?.close()
-    taken.close()
   })
 
   it('Should show the coded refusal when the visitor has not signed in', async () => {
@@ -115,25 +102,10 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     expect(await page.textContent('#left-out')).toMatch(/attributes\.tier.*not_a_scalar/)
   })
 
-  it('Should run the cross-origin snippet from the page on the free port npm run dev moved to', async () => {
-    await page.click('#run-cross')
-    await expect.poll(() => page.textContent('#via')).toContain(`from a page on ${demo.origin}`)
-    // The frame reads the headers too: the session above still has an unusable tier.
-    expect(await page.textContent('#left-out')).toMatch(/attributes\.tier.*not_a_scalar/)
-    await page.waitForSelector('#rules')
-    expect(await page.$$eval('#rules tr', (rows) => rows.map((row) => row.className))).not.toContain('fail')
-  })
-
   it('Should show the refusal again after signing out', async () => {
     await page.click('#sign-out')
     await expect.poll(() => page.textContent('#session-state')).toContain('Signed out')
     await page.click('#run-same')
     await expect.poll(() => page.textContent('#outcome')).toContain('401 SESSION_MISSING')
-  })
-
-  it('Should say so when no page answers on the cross-origin port, never wait in silence', async () => {
-    await demo.close()
-    await page.click('#run-cross')
-    await expect.poll(() => page.textContent('#outcome')).toContain(`No page answers on ${demo.origin}`)
   })
 })

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -46,6 +46,27 @@ describe('wrangler dev src/dev.ts, asked for another host name', () => {
     const refused = await curl(['-H', `Host: rebind.attacker.example:${dev.port}`, '-b', cookie, `${dev.url}/token`])
     expect(refused.status).toBe(403)
     expect(refused.body).not.toContain('"data"')
+  })
+
+  it("Should run the README's shell block as written (on this port), its cookie jar keeping the Secure session", async () => {
+    const readme = readFileSync('README.md', 'utf8')
+    const at = readme.indexOf('```sh', readme.indexOf('**From the shell**'))
+    const lines = readme
+      .slice(at + '```sh\n'.length, readme.indexOf('```', at + 5))
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').replaceAll('localhost:8787', `localhost:${dev.port}`))
+    const jarDir = mkdtempSync(join(tmpdir(), 'cwt-jar-'))
+    try {
+      const run = async (line: string) =>
+        (await promisify(execFile)('sh', ['-c', `${line} -s`], { cwd: jarDir })).stdout
+      const [missing, , token] = [await run(lines[0]), await run(lines[1]), await run(lines[2])]
+      expect(missing).toContain('401')
+      expect(missing).toContain('SESSION_MISSING')
+      expect(JSON.parse(token).data).toMatch(/^eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9/)
+    } finally {
+      rmSync(jarDir, { recursive: true, force: true })
+    }
   })
 
   it.each(['localhost', '127.0.0.1'])('Should answer the README curl flow on %s', async (name) => {
