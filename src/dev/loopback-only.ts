@@ -7,15 +7,16 @@
  * is same-origin with `wrangler dev` as far as its browser knows, so it could mint a demo
  * session (`/dev/login?sub=victim`) and read the token that `/token` signs with the local,
  * possibly real, widget key. Its browser names the attacker's host in `Host` (which scripts
- * cannot set) and, when it names the page, in `Origin` and `Referer`.
+ * cannot set) and, on a POST or a cross-origin request, in `Origin`.
  *
  * What the Worker sees is what wrangler passes on: the browser's own `Host` (with
  * `--infer-origin-from-routes=false`, which `npm run dev` passes: by default, with `routes`,
  * wrangler shows every request as the route's host, so the browser's is unknowable and the
  * request is refused). wrangler also takes the URL and `Host` from an `MF-Original-URL`
- * request header, which a page can forge; `Origin` and `Referer` are not rewritten then,
- * which is why they are checked too, and why demo sessions are `Secure` cookies
- * (`./login.ts`): a page on another name is never a secure context, so its browser drops them.
+ * request header, which a page can forge; `Origin` is not rewritten then, which is why it is
+ * checked too, and why demo sessions are `Secure` cookies (`./login.ts`): a page on another
+ * name is never a secure context, so its browser drops them. (`Referer` is not checked: a page
+ * can leave it out, and a link followed from a page elsewhere is no attack.)
  */
 import type { TokenWorker } from '../app'
 import { TokenServiceError } from '../errors'
@@ -45,13 +46,11 @@ export function foreignHost(request: Request): TokenServiceError | undefined {
     ['url', new URL(request.url).origin],
     ['host', host === null ? null : `http://${host}`],
     ['origin', request.headers.get('Origin')],
-    ['referer', request.headers.get('Referer')],
   ]
   for (const [header, value] of claims) {
     // An opaque origin (sandboxed frames, file:) names no host; the route's own checks apply.
     if (value === null || (header === 'origin' && value === 'null')) continue
     if (isLoopback(value)) continue
-    // Only the host is logged: a Referer's path and query are the page's own business.
     const named = URL.canParse(value) ? new URL(value).host.slice(0, 200) : 'unreadable'
     return new TokenServiceError('DEV_HOST_NOT_ALLOWED', `${header}_not_loopback`, { log: { host: named } })
   }
