@@ -10,9 +10,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseEnv } from 'node:util'
 import { unstable_readConfig } from 'wrangler'
 import { checkEnvironment, printReport } from './check-config.ts'
-import { serveCrossOriginDemo } from './lib/cross-origin-demo.ts'
+import { startCrossOriginDemo } from './lib/cross-origin-demo.ts'
 import { importConfigValidator } from './lib/import-worker-module.ts'
-import { configArg, environmentArg, optionArg, runWrangler } from './lib/wrangler-cli.ts'
+import { configArg, environmentArg, runWrangler } from './lib/wrangler-cli.ts'
 
 const EXAMPLE = '.dev.vars.example'
 
@@ -40,8 +40,8 @@ async function main() {
     process.exitCode = 1
     return
   }
-  serveCrossOriginDemo(Number(optionArg(args, '--port', '-p') ?? 8787))
-  runWrangler(['dev', 'src/dev.ts', ...args])
+  const { wranglerArgs } = await startCrossOriginDemo(args)
+  runWrangler(['dev', 'src/dev.ts', ...wranglerArgs])
 }
 
 await main()

@@ -17,15 +17,18 @@ export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
 export interface AppExtension {
   /** Derives the configuration the app is built with, once per configuration. */
   configure?(config: Config): Promise<Config>
+  /** Adds middleware in front of every route, after the request log (the development entry's notes for its demo page). */
+  middleware?(app: App, config: Config): void
   /** Adds routes, such as `/dev/login`. */
   routes?(app: App, config: Config): void
 }
 
 const ALLOW = 'GET, OPTIONS'
 
-export function createApp(config: Config, extend?: AppExtension['routes']): App {
+export function createApp(config: Config, extension: AppExtension = {}): App {
   const app: App = new Hono()
   app.use('*', requestLog(config.widgets.length === 1 ? config.widgets[0].name : undefined))
+  extension.middleware?.(app, config)
   const source = createSessionSource(config)
   for (const widget of config.widgets) {
     const path = widget.tokenPath
@@ -37,7 +40,7 @@ export function createApp(config: Config, extend?: AppExtension['routes']): App 
       throw new TokenServiceError('METHOD_NOT_ALLOWED')
     })
   }
-  extend?.(app, config)
+  extension.routes?.(app, config)
   app.notFound((c) => {
     const failure = new TokenServiceError('NOT_FOUND')
     c.set('failure', failure)
@@ -53,6 +56,7 @@ export function createApp(config: Config, extend?: AppExtension['routes']): App 
 }
 
 export interface TokenWorker extends ExportedHandler<Env> {
+  fetch: ExportedHandlerFetchHandler<Env>
   /**
    * Reads the configuration, imports the keys and builds the app now rather than on the first
    * request. Requests whose `env` holds the same bindings use what was prepared.
@@ -130,5 +134,5 @@ function sameBindings(a: Env, b: Env): boolean {
 
 async function buildApp(config: Config, extension: AppExtension): Promise<App> {
   const configured = extension.configure ? await extension.configure(config) : config
-  return createApp(configured, extension.routes)
+  return createApp(configured, extension)
 }

@@ -7,22 +7,30 @@ import { createWorker } from './app'
 import type { Config } from './config'
 import { mountDemoPage } from './dev/demo-page'
 import { createDemoSigner, type DemoSigner } from './dev/demo-signer'
+import { exposeSkippedFields } from './dev/left-out-fields'
 import { mountDevLogin } from './dev/login'
+import { loopbackOnly } from './dev/loopback-only'
 import { logEvent } from './log'
 
 const signers = new WeakMap<Config, DemoSigner>()
 
-export default createWorker({
-  async configure(config) {
-    const { signer, config: trusting } = await createDemoSigner(config)
-    if (signer) signers.set(trusting, signer)
-    else
-      logEvent('warn', 'dev_login_unavailable', { why: `SESSION_SOURCE "${config.source.kind}": sign in on the site` })
-    return trusting
-  },
-  routes(app, config) {
-    const signer = signers.get(config)
-    if (signer) mountDevLogin(app, config, signer)
-    mountDemoPage(app, config)
-  },
-})
+// A page on another name that resolves to this machine (DNS rebinding) is refused first.
+export default loopbackOnly(
+  createWorker({
+    async configure(config) {
+      const { signer, config: trusting } = await createDemoSigner(config)
+      if (signer) signers.set(trusting, signer)
+      else
+        logEvent('warn', 'dev_login_unavailable', {
+          why: `sessions come from ${config.source.kind === 'provider' ? config.source.provider.provider : `SESSION_SOURCE "${config.source.kind}"`}: sign in at the site`,
+        })
+      return trusting
+    },
+    middleware: exposeSkippedFields,
+    routes(app, config) {
+      const signer = signers.get(config)
+      if (signer) mountDevLogin(app, config, signer)
+      mountDemoPage(app, config, { demoSignIn: signer !== undefined })
+    },
+  }),
+)

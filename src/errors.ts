@@ -23,8 +23,23 @@ export const ERROR_CODES = {
   },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not request chat tokens.' },
   TURNSTILE_FAILED: { status: 403, message: 'The challenge was not passed. Try again.' },
+  /** The development entry's only: `src/dev/loopback-only.ts`. */
+  DEV_HOST_NOT_ALLOWED: {
+    status: 403,
+    message: 'This development server answers only on localhost, 127.0.0.1 and [::1].',
+  },
+  /** The development entry's only: `/dev/login`, `/dev/inspect` and `/dev/cross-origin` (`src/dev/`). */
+  DEV_REQUEST_INVALID: {
+    status: 400,
+    message: 'This development route cannot use the request: see the README, "Try it".',
+  },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  /** The development entry's only: `/dev/login` (`src/dev/login.ts`). */
+  DEV_SESSION_TOO_LARGE: {
+    status: 422,
+    message: 'This demo session would not fit in a cookie (4,096 bytes of name and value): shorten the claims.',
+  },
   TOKEN_TOO_LARGE: {
     status: 422,
     message: 'The required contact attributes do not fit in a widget token.',

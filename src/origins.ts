@@ -9,6 +9,8 @@ import { isPublicSuffix } from './public-suffixes'
 export interface OriginPolicy {
   /** True when `origin` (an `Origin` header value) is on the allowlist. */
   allows(origin: string): boolean
+  /** The allowlist as configured, for people to read (the demo page). */
+  readonly patterns: readonly string[]
 }
 
 interface SubdomainPattern {
@@ -33,6 +35,7 @@ export function parseOriginPolicy(key: string, patterns: readonly string[]): Ori
   }
   problems.throwIfAny()
   return {
+    patterns: [...patterns],
     allows(origin) {
       if (exact.has(origin)) return true
       if (subdomains.length === 0) return false

@@ -1,11 +1,40 @@
 /**
  * @module The cross-origin half of the demo page, served by `npm run dev` beside `wrangler dev`:
- * a page on another origin (http://localhost:8080, an origin the demo configuration allows)
- * that passes its requests to the Worker's `/dev/cross-origin`, as a site on another origin would.
+ * a page on another origin (http://localhost:8080 unless `--demo-port N` says otherwise) that
+ * passes its requests to the Worker's `/dev/cross-origin`, as a site on another origin would.
+ *
+ * `startCrossOriginDemo` takes its own flag out of the arguments and returns what `wrangler dev`
+ * needs for the demo page: where this page is (the `DEV_CROSS_ORIGIN_DEMO` var, a name outside
+ * the Worker's configuration namespace) and the browser's own origin.
  */
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
+import { optionArg } from './wrangler-cli.ts'
 
-export function serveCrossOriginDemo(workerPort: number): void {
+export const DEFAULT_DEMO_PORT = 8080
+
+/** How the development Worker learns the page's origin (`src/dev/demo-page.ts` reads it). */
+export const DEMO_ORIGIN_VAR = 'DEV_CROSS_ORIGIN_DEMO'
+
+const DEMO_PORT_FLAG = '--demo-port'
+
+/**
+ * With `routes`, `wrangler dev` shows the Worker every request as the route's host by default,
+ * which hides the host the browser asked for: the development entry refuses such requests
+ * (it answers only loopback hosts), and the demo page would send the frame to that host.
+ */
+const REAL_ORIGIN_FLAG = '--infer-origin-from-routes'
+
+export interface CrossOriginDemo {
+  /** Where the page is served: `http://localhost:PORT`. */
+  origin: string
+  /** The arguments for `wrangler dev`: the given ones without `--demo-port`, and what the demo needs. */
+  wranglerArgs: string[]
+  close(): Promise<void>
+}
+
+export async function startCrossOriginDemo(args: readonly string[]): Promise<CrossOriginDemo> {
+  const { requested, rest } = takeDemoPort(args)
+  const workerPort = Number(optionArg(rest, '--port', '-p') ?? 8787)
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (url.pathname !== '/') return response.writeHead(404).end()
@@ -13,10 +42,49 @@ export function serveCrossOriginDemo(workerPort: number): void {
       const page = await fetch(`http://localhost:${workerPort}/dev/cross-origin${url.search}`)
       response.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8' }).end(await page.text())
     } catch {
-      response.writeHead(502).end('wrangler dev is not answering yet')
+      response.writeHead(502).end(`wrangler dev is not answering on localhost:${workerPort} yet`)
     }
   })
-  server.on('error', (error) => console.log(`The cross-origin demo page is off (localhost:8080: ${error.message}).`))
-  server.listen(8080, 'localhost')
+  const port = await listen(server, requested).catch(() => listen(server, 0))
   server.unref()
+  const origin = `http://localhost:${port}`
+  if (port !== requested) {
+    console.log(
+      `Port ${requested} is taken: the demo page's cross-origin half is on ${origin} (or choose: ${DEMO_PORT_FLAG} N).`,
+    )
+  }
+  const realOrigin = rest.some((arg) => arg.startsWith(REAL_ORIGIN_FLAG)) ? [] : [`${REAL_ORIGIN_FLAG}=false`]
+  return {
+    origin,
+    wranglerArgs: [...rest, '--var', `${DEMO_ORIGIN_VAR}:${origin}`, ...realOrigin],
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** `--demo-port N` or `--demo-port=N`, removed from the arguments; a value that is no port is reported and ignored. */
+function takeDemoPort(args: readonly string[]): { requested: number; rest: string[] } {
+  const rest: string[] = []
+  let given: string | undefined
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]
+    if (arg === DEMO_PORT_FLAG) given = args[++index] ?? ''
+    else if (arg.startsWith(`${DEMO_PORT_FLAG}=`)) given = arg.slice(DEMO_PORT_FLAG.length + 1)
+    else rest.push(arg)
+  }
+  if (given === undefined) return { requested: DEFAULT_DEMO_PORT, rest }
+  const port = /^\d{1,5}$/.test(given) ? Number(given) : Number.NaN
+  if (port >= 1 && port <= 65_535) return { requested: port, rest }
+  console.log(`${DEMO_PORT_FLAG} ${JSON.stringify(given)} is not a port (1–65535): using ${DEFAULT_DEMO_PORT}.`)
+  return { requested: DEFAULT_DEMO_PORT, rest }
+}
+
+/** Listens on localhost, as the demo page expects; rejects when the port is taken. */
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, 'localhost', () => {
+      server.off('error', reject)
+      resolve((server.address() as { port: number }).port)
+    })
+  })
 }

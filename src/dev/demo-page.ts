@@ -1,32 +1,56 @@
 /**
- * @module The demo page (`/dev`), development entry only: sign in as a demo visitor, run the
- * README's snippets through a stand-in for `amazon_connect`, and see the token checked
- * against the widget's contract (`/dev/inspect`, the inspector's rules).
+ * @module The demo page (`/dev`), development entry only: sign in as a demo visitor, pick a
+ * widget, run the README's snippets through a stand-in for `amazon_connect`, and see the token
+ * checked against the widget's contract (`/dev/inspect`, the inspector's rules).
  *
- * The cross-origin half runs in a frame from http://localhost:8080, the origin the demo
- * configuration allows: `npm run dev` serves that port by passing its requests to
- * `/dev/cross-origin` here.
+ * The cross-origin half runs in a frame from another origin (http://localhost:8080, which the
+ * demo configuration allows, unless `npm run dev -- --demo-port N` or a taken port moved it):
+ * `npm run dev` serves it by passing its requests to `/dev/cross-origin` here.
  */
+import type { Context } from 'hono'
 import type { App } from '../app'
 import type { Config } from '../config'
-import { isLoopbackHost, isRecord } from '../config/values'
+import { isLoopbackHost, isRecord, structured } from '../config/values'
+import type { WidgetConfig } from '../config/widgets'
 import { MAX_TOKEN_CHARS } from '../constants'
+import { TokenServiceError } from '../errors'
 import { inspectWidgetToken } from '../token-rules'
 import frameHtml from './cross-origin-frame.html'
 import pageHtml from './demo-page.html'
 import { DEMO_CLAIMS } from './login'
 import { CROSS_ORIGIN_SNIPPET, README_TOKEN_URL, SAME_ORIGIN_SNIPPET } from './snippets'
 
-/** Where `npm run dev` serves the cross-origin half of the demo. */
-export const CROSS_ORIGIN_DEMO_ORIGIN = 'http://localhost:8080'
+/**
+ * Where `npm run dev` serves the cross-origin half of the demo: it says so in the
+ * `DEV_CROSS_ORIGIN_DEMO` var (outside the Worker's configuration namespace), and without it,
+ * under a plain `wrangler dev src/dev.ts`, the page assumes the default port.
+ */
+export const DEFAULT_CROSS_ORIGIN_DEMO = 'http://localhost:8080'
 
-export function mountDemoPage(app: App, config: Config): void {
+/** The path the README's same-origin snippet fetches; the demo swaps in each widget's. */
+const README_TOKEN_PATH = "'/token'"
+
+export interface DemoPageOptions {
+  /** Whether `/dev/login` can make sessions here: not when only the site can (a provider, an opaque cookie). */
+  demoSignIn: boolean
+}
+
+export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPageOptions): void {
   app.get('/dev', (c) => {
+    const crossOrigin = crossOriginDemo(c.env)
     const page = {
-      summary: summary(config, c.env),
+      widgets: config.widgets.map((widget) => ({
+        name: widget.name,
+        widgetId: widget.token.widgetId,
+        tokenPath: widget.tokenPath,
+        summary: widgetSummary(widget),
+        sameOriginSnippet: SAME_ORIGIN_SNIPPET.replace(README_TOKEN_PATH, `'${widget.tokenPath}'`),
+        crossOriginAllowed: widget.origins.allows(crossOrigin),
+      })),
+      session: sessionSummary(config),
+      signIn: demoSignIn ? { cookie: config.cookieName } : { atTheSite: siteSignIn(config) },
       demoClaims: DEMO_CLAIMS,
-      snippets: { sameOrigin: SAME_ORIGIN_SNIPPET },
-      crossOriginPage: `${CROSS_ORIGIN_DEMO_ORIGIN}/`,
+      crossOriginPage: `${crossOrigin}/`,
     }
     c.header('Cache-Control', 'no-store')
     return c.html(fill(pageHtml, { CONFIG: scriptJson(page) }))
@@ -35,38 +59,102 @@ export function mountDemoPage(app: App, config: Config): void {
   app.get('/dev/cross-origin', (c) => {
     const parent = c.req.query('parent') ?? ''
     if (!URL.canParse(parent) || !isLoopbackHost(new URL(parent).hostname)) {
-      return c.json({ error: 'parent must be the demo page origin on localhost' }, 400)
+      throw new TokenServiceError('DEV_REQUEST_INVALID', 'parent_not_a_loopback_origin')
     }
-    const tokenUrl = new URL(config.widgets[0].tokenPath, c.req.url).href
+    // The Worker as the demo page's browser reaches it: the cookie it holds is for that host.
+    const demoPage = new URL(parent).origin
+    const tokenUrl = new URL(chosenWidget(config, c.req.query('widget')).tokenPath, demoPage).href
     const snippet = CROSS_ORIGIN_SNIPPET.replace(README_TOKEN_URL, tokenUrl)
-    return c.html(fill(frameHtml, { FRAME: scriptJson({ demoPage: new URL(parent).origin, snippet }) }))
+    return c.html(fill(frameHtml, { FRAME: scriptJson({ demoPage, tokenUrl, snippet }) }))
   })
 
   app.post('/dev/inspect', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)
-    if (!isRecord(body) || typeof body.token !== 'string') return c.json({ error: 'send { "token": "…" }' }, 400)
-    const secret = String(c.env.CONNECT_SECRET)
+    if (!isRecord(body) || typeof body.token !== 'string') {
+      throw new TokenServiceError('DEV_REQUEST_INVALID', 'inspect_without_a_token')
+    }
+    const widget = chosenWidget(config, body.widget)
+    const secret = widgetSecret(c, widget)
     const inspection = await inspectWidgetToken(body.token, {
-      key: new TextEncoder().encode(secret),
-      widgetId: config.widgets[0].token.widgetId,
+      key: secret === undefined ? undefined : new TextEncoder().encode(secret),
+      widgetId: widget.token.widgetId,
     })
     c.header('Cache-Control', 'no-store')
     return c.json({ ...inspection, limit: MAX_TOKEN_CHARS })
   })
 }
 
-/** What the page shows of the configuration: the first widget's, where there are several. */
-function summary(config: Config, env: Record<string, unknown>): Record<string, string> {
-  const { session, source } = config
-  const [widget, ...others] = config.widgets
-  const keys = session?.keySource
+/** The widget a demo request names, else the first (the only one, without `WIDGETS`). */
+function chosenWidget(config: Config, name: unknown): WidgetConfig {
+  return config.widgets.find((widget) => widget.name === name) ?? config.widgets[0]
+}
+
+/**
+ * The key that signs a widget's tokens, to check their signatures: the secret its `WIDGETS`
+ * entry names in `SECRET`, else `CONNECT_SECRET`. (The configuration keeps only a `CryptoKey`
+ * that may sign, not verify.)
+ */
+function widgetSecret(c: Context, widget: WidgetConfig): string | undefined {
+  let entries: unknown
+  try {
+    entries = structured('WIDGETS', c.env.WIDGETS)
+  } catch {
+    entries = undefined
+  }
+  const entry = Array.isArray(entries) ? entries.find((each) => isRecord(each) && each.NAME === widget.name) : undefined
+  const name = isRecord(entry) && typeof entry.SECRET === 'string' ? entry.SECRET : 'CONNECT_SECRET'
+  const secret = c.env[name]
+  return typeof secret === 'string' ? secret : undefined
+}
+
+function crossOriginDemo(env: Record<string, unknown>): string {
+  const given = env.DEV_CROSS_ORIGIN_DEMO
+  if (typeof given !== 'string' || !URL.canParse(given)) return DEFAULT_CROSS_ORIGIN_DEMO
+  const url = new URL(given)
+  return isLoopbackHost(url.hostname) ? url.origin : DEFAULT_CROSS_ORIGIN_DEMO
+}
+
+/**
+ * Where sessions come from when only the site can make them. The browser sends a site's
+ * cookies for localhost whatever its port, so a site running on localhost signs visitors
+ * in for this Worker too.
+ */
+function siteSignIn(config: Config): string {
+  const { source } = config
+  const whose =
+    source.kind === 'provider'
+      ? `Sessions here are ${source.provider.provider}'s own cookies`
+      : source.kind === 'introspection'
+        ? `Sessions here are the site's own cookies, which ${source.url.href} answers for`
+        : "Sessions here are records the site writes to Workers KV, named by the site's cookie"
+  return `${whose}: /dev/login cannot make one. Sign in at your site, in this browser, with the site on localhost (a browser sends localhost's cookies whatever the port). "Same origin" then sends the cookies this browser has for localhost, and shows the token they get or the code that refuses them.`
+}
+
+/** One widget's own settings, as the page lists them. */
+function widgetSummary(widget: WidgetConfig): Record<string, string> {
+  const origins = widget.origins.patterns
   return {
     'widget id': widget.token.widgetId,
     'token path': widget.tokenPath,
-    ...(others.length > 0 && { 'other widgets': others.map((other) => `${other.name} ${other.tokenPath}`).join(', ') }),
     'token lifetime': `${widget.token.ttlSeconds} s`,
+    'allowed origins': origins.length > 0 ? JSON.stringify(origins) : 'none (same origin only)',
+    guests: widget.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
+    'mapped fields': widget.mapping.map((rule) => rule.to).join(', ') || 'none',
+  }
+}
+
+/** The session settings every widget shares. */
+function sessionSummary(config: Config): Record<string, string> {
+  const { session, source } = config
+  const keys = session?.keySource
+  return {
     'session cookie': config.cookieName,
-    'session source': source.kind === 'introspection' ? source.url.href : source.kind,
+    'session source':
+      source.kind === 'introspection'
+        ? source.url.href
+        : source.kind === 'provider'
+          ? `provider: ${source.provider.provider}`
+          : source.kind,
     ...(keys && {
       'session keys':
         keys.kind === 'jwks' ? keys.url.href : keys.kind === 'secret' ? 'SESSION_SECRET' : 'SESSION_PUBLIC_KEY',
@@ -74,9 +162,6 @@ function summary(config: Config, env: Record<string, unknown>): Record<string, s
       issuer: session.issuer ?? '(not checked)',
       audience: session.audience?.join(', ') ?? '(not checked)',
     }),
-    guests: widget.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
-    'allowed origins': JSON.stringify(env.ALLOWED_ORIGINS ?? []),
-    'mapped fields': widget.mapping.map((rule) => rule.to).join(', '),
   }
 }
 

@@ -6,7 +6,8 @@
  * `GET /dev/login` takes claims from the query (dotted names nest: `profile.tier=gold`;
  * `omit=email,profile.tier` leaves demo claims out); `POST /dev/login` takes the claims as a
  * JSON object. The issuer, audience and lifetime come from configuration, so the cookie
- * passes verification.
+ * passes verification; a session that would not fit in a cookie is refused
+ * (`422 DEV_SESSION_TOO_LARGE`), since a browser would drop it.
  */
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
@@ -14,6 +15,8 @@ import { SignJWT } from 'jose'
 import type { App } from '../app'
 import type { Config } from '../config'
 import { isRecord } from '../config/values'
+import { MAX_COOKIE_BYTES } from '../constants'
+import { TokenServiceError } from '../errors'
 import type { DemoSigner } from './demo-signer'
 
 export const DEMO_CLAIMS: Record<string, unknown> = {
@@ -28,30 +31,53 @@ const RESERVED_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti'])
 
 const DEMO_SESSION_SECONDS = 3600
 
+const encoder = new TextEncoder()
+
+/**
+ * Every demo session is `Secure` with `Path=/` and no `Domain`, as a `__Host-` name requires.
+ * Browsers keep `Secure` cookies from http://localhost, a secure context, but never from a
+ * page on another name over http: a DNS-rebinding page that gets past the host check (wrangler
+ * believes a forged `MF-Original-URL`) is issued a session its browser drops.
+ */
+const COOKIE_SCOPE = { path: '/', secure: true } as const
+
 export function mountDevLogin(app: App, config: Config, signer: DemoSigner): void {
   const { session, cookieName } = config
   const signIn = async (c: Context, claims: Record<string, unknown>) => {
     let jwt = new SignJWT(claims).setIssuedAt().setExpirationTime(`${DEMO_SESSION_SECONDS}s`)
     if (session?.issuer) jwt = jwt.setIssuer(session.issuer)
     if (session?.audience) jwt = jwt.setAudience(session.audience)
-    setCookie(c, cookieName, await signer.sign(jwt), {
-      ...cookieScope(cookieName),
+    const value = await signer.sign(jwt)
+    // A browser drops a larger cookie without a word, and the page would say "Signed in".
+    const bytes = encoder.encode(`${cookieName}=${value}`).byteLength - 1
+    if (bytes > MAX_COOKIE_BYTES) {
+      throw new TokenServiceError('DEV_SESSION_TOO_LARGE', `session_cookie_${bytes}_bytes`)
+    }
+    setCookie(c, cookieName, value, {
+      ...COOKIE_SCOPE,
       httpOnly: true,
       sameSite: 'Lax',
       maxAge: DEMO_SESSION_SECONDS,
     })
     c.header('Cache-Control', 'no-store')
-    return c.json({ session: 'issued', cookie: cookieName, claims, next: config.widgets[0].tokenPath })
+    return c.json({
+      session: 'issued',
+      cookie: cookieName,
+      bytes,
+      maxBytes: MAX_COOKIE_BYTES,
+      claims,
+      next: config.widgets[0].tokenPath,
+    })
   }
 
   app.get('/dev/login', (c) => signIn(c, claimsFromQuery(c.req.queries())))
   app.post('/dev/login', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)
-    if (!isRecord(body)) return c.json({ error: 'send the claims as a JSON object' }, 400)
+    if (!isRecord(body)) throw new TokenServiceError('DEV_REQUEST_INVALID', 'claims_not_a_json_object')
     return signIn(c, withoutReserved(body))
   })
   app.on(['GET', 'POST'], '/dev/logout', (c) => {
-    deleteCookie(c, cookieName, cookieScope(cookieName))
+    deleteCookie(c, cookieName, COOKIE_SCOPE)
     c.header('Cache-Control', 'no-store')
     return c.json({ session: 'ended', cookie: cookieName })
   })
@@ -59,14 +85,6 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     const jwks = signer.jwks
     app.get('/dev/jwks.json', (c) => c.json(jwks))
   }
-}
-
-/**
- * Prefixed names carry their rules: `__Secure-` needs `Secure`, `__Host-` also `Path=/` and
- * no `Domain`. Browsers accept `Secure` cookies from http://localhost, a secure context.
- */
-function cookieScope(name: string): { path: string; secure?: boolean } {
-  return name.startsWith('__Host-') || name.startsWith('__Secure-') ? { path: '/', secure: true } : { path: '/' }
 }
 
 function claimsFromQuery(query: Record<string, string[]>): Record<string, unknown> {

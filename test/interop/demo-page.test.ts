@@ -48,6 +48,14 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     await expect.poll(() => page.textContent('#outcome')).toContain('No chat token: 401 SESSION_MISSING')
   })
 
+  it('Should refuse, and never say "Signed in" for, a demo session too large for a cookie', async () => {
+    await page.fill('#claims', JSON.stringify({ sub: 'member-42', name: 'x'.repeat(5_000) }))
+    await page.click('#sign-in')
+    await expect.poll(() => page.textContent('#session-state')).toContain('Not signed in: 422 DEV_SESSION_TOO_LARGE')
+    expect(await page.context().cookies()).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+  })
+
   it('Should sign in with edited claims and show a token that passes every contract rule', async () => {
     const claims = { sub: 'member-42', name: 'Ann Lee', email: 'ann@example.com', profile: { tier: 'silver' } }
     await page.fill('#claims', JSON.stringify(claims, null, 2))
@@ -61,6 +69,37 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     expect(await page.textContent('#attributes')).toContain('Ann Lee')
     expect(await page.textContent('#expires')).toMatch(/^expires in (5 min 0|4 min 5\d) s$/)
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
+  })
+
+  it('Should wrap a long value instead of widening the page', async () => {
+    // 2,000 characters without a space: a session that fits a cookie, a token that fits the widget.
+    await page.fill('#claims', JSON.stringify({ sub: 'member-42', name: 'x'.repeat(2_000), email: 'ann@example.com' }))
+    await page.click('#sign-in')
+    await expect.poll(() => page.textContent('#session-state')).toContain('Signed in')
+    await page.click('#run-same')
+    await expect.poll(() => page.textContent('#attributes')).toContain('x'.repeat(2_000))
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }))
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth)
+  })
+
+  it('Should show the fields the token left out: dropped to fit the widget, skipped for an unusable claim', async () => {
+    // A 2,100-character name leaves room for email but not channel, the last in the mapping.
+    const claims = {
+      sub: 'member-42',
+      name: 'x'.repeat(2_100),
+      email: 'ann@example.com',
+      profile: { tier: { level: 1 } },
+    }
+    await page.fill('#claims', JSON.stringify(claims))
+    await page.click('#sign-in')
+    await expect.poll(() => page.textContent('#session-state')).toContain('Signed in')
+    await page.click('#run-same')
+    await expect.poll(() => page.textContent('#left-out')).toContain('attributes.channel')
+    expect(await page.textContent('#left-out')).toContain('dropped to fit')
+    expect(await page.textContent('#left-out')).toMatch(/attributes\.tier.*not_a_scalar/)
   })
 
   it('Should show the refusal again after signing out', async () => {

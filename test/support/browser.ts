@@ -13,7 +13,8 @@ const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/ch
 /** The Chromium executable, if one is installed. */
 export const chromiumPath: string | undefined = CANDIDATES.find((path) => existsSync(path))
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, such as `--host-resolver-rules` for a name that resolves to loopback. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!chromiumPath) throw new Error('Chromium is not installed: apt-get install chromium, or set CHROMIUM_PATH')
   return chromium.launch({
     executablePath: chromiumPath,
@@ -26,6 +27,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   })
 }

@@ -19,13 +19,20 @@ export interface DevServer {
 
 /**
  * `wrangler dev src/dev.ts` on a free loopback port, with the committed demo secrets;
- * `vars` override wrangler.toml's through `--var` (lists as JSON text).
+ * `vars` override wrangler.toml's through `--var` (lists as JSON text); `args` are more
+ * wrangler arguments (`--env production`; `--port` among them is the port used).
  */
 export async function startWranglerDev(
   vars: Record<string, string> = {},
-  { configPath, envFile = resolve('.dev.vars.example') }: { configPath?: string; envFile?: string } = {},
+  {
+    configPath,
+    envFile = resolve('.dev.vars.example'),
+    args = [],
+  }: { configPath?: string; envFile?: string; args?: string[] } = {},
 ): Promise<DevServer> {
-  const port = await freePort()
+  // `args` may name the port (the arguments `npm run dev` passes on do).
+  const given = args.indexOf('--port')
+  const port = given >= 0 ? Number(args[given + 1]) : await freePort()
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])
   const child = spawn(
     process.execPath,
@@ -35,14 +42,14 @@ export async function startWranglerDev(
       ...(configPath ? ['--config', configPath] : ['src/dev.ts']),
       '--ip',
       '127.0.0.1',
-      '--port',
-      String(port),
+      ...(given >= 0 ? [] : ['--port', String(port)]),
       '--inspector-port',
       String(await freePort()),
       '--env-file',
       envFile,
       '--show-interactive-dev-session=false',
       ...varArgs,
+      ...args,
     ],
     { env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   )

@@ -1,46 +1,17 @@
-import { createExecutionContext, env } from 'cloudflare:test'
 import { importJWK, SignJWT } from 'jose'
 import { describe, expect, inject, it } from 'vitest'
-import type { Env } from '../../src/config'
-import devWorker from '../../src/dev'
-import { BASE, DEMO_AUDIENCE, DEMO_ISSUER, errorCode, JANE, widgetToken } from './helpers'
-
-interface DevRequest {
-  cookie?: string
-  /** Vars that differ from wrangler.toml's demo configuration. */
-  vars?: Record<string, unknown>
-  method?: string
-  json?: unknown
-}
-
-/** Env objects per variant, so that the development Worker keeps one configuration for each. */
-const variants = new Map<string, Env>()
-
-function fetchDev(path: string, { cookie, vars = {}, method = 'GET', json }: DevRequest = {}): Promise<Response> {
-  const headers = new Headers(cookie ? { Cookie: cookie } : {})
-  if (json !== undefined) headers.set('Content-Type', 'application/json')
-  const request = new Request(`${BASE}${path}`, {
-    method,
-    headers,
-    body: json === undefined ? undefined : JSON.stringify(json),
-  })
-  const key = JSON.stringify(vars)
-  if (!variants.has(key)) variants.set(key, { ...(env as unknown as Env), ...vars })
-  return devWorker.fetch?.(request as never, variants.get(key) as Env, createExecutionContext()) as Promise<Response>
-}
-
-function sessionFrom(response: Response): string {
-  const setCookie = response.headers.get('Set-Cookie') ?? ''
-  return setCookie.split(';')[0]
-}
+import { fetchDev, sessionFrom } from './dev-entry'
+import { BASE, DEMO_AUDIENCE, DEMO_ISSUER, errorCode, fetchWorker, JANE, widgetToken } from './helpers'
 
 describe('GET /dev/login (development entry only)', () => {
-  it('Should set an HttpOnly, SameSite=Lax demo session cookie and not echo it in the body', async () => {
+  it('Should set an HttpOnly, Secure, SameSite=Lax demo session cookie and not echo it in the body', async () => {
     const response = await fetchDev('/dev/login')
     expect(response.status).toBe(200)
     const setCookie = response.headers.get('Set-Cookie') ?? ''
     expect(setCookie).toMatch(/^session=ey/)
     expect(setCookie).toContain('HttpOnly')
+    // Kept by browsers on http://localhost, never by a page on another name (DNS rebinding).
+    expect(setCookie).toContain('Secure')
     expect(setCookie).toContain('SameSite=Lax')
     expect(setCookie).toContain('Path=/')
     const body = await response.text()
@@ -150,7 +121,60 @@ describe('Choosing the demo claims', () => {
     expect(logout.headers.get('Set-Cookie')).toMatch(/^session=; Max-Age=0/)
   })
 
-  it('Should answer 400 to a POST that is not a JSON object', async () => {
-    expect((await fetchDev('/dev/login', { method: 'POST', json: ['not', 'claims'] })).status).toBe(400)
+  it('Should answer 400 DEV_REQUEST_INVALID to a POST that is not a JSON object', async () => {
+    const response = await fetchDev('/dev/login', { method: 'POST', json: ['not', 'claims'] })
+    expect(response.status).toBe(400)
+    expect(await errorCode(response)).toBe('DEV_REQUEST_INVALID')
+  })
+})
+
+describe('A demo session too large for a cookie', () => {
+  // A browser keeps at most 4,096 bytes of a cookie's name and value, and drops a larger one.
+  const long = 'x'.repeat(5_000)
+
+  it.each([
+    ['POST', () => fetchDev('/dev/login', { method: 'POST', json: { sub: 'm-1', name: long } })],
+    ['GET', () => fetchDev(`/dev/login?name=${long}`)],
+  ])('Should be refused by %s /dev/login with 422 DEV_SESSION_TOO_LARGE and no cookie', async (_, login) => {
+    const response = await login()
+    expect(response.status).toBe(422)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(await errorCode(response)).toBe('DEV_SESSION_TOO_LARGE')
+  })
+
+  it('Should be issued when it fits, saying its size', async () => {
+    const response = await fetchDev('/dev/login', { method: 'POST', json: { sub: 'm-1', name: 'x'.repeat(2_500) } })
+    expect(response.status).toBe(200)
+    const { bytes, maxBytes } = (await response.json()) as { bytes: number; maxBytes: number }
+    // Name and value, as browsers count them.
+    expect(bytes).toBe(sessionFrom(response).length - '='.length)
+    expect([bytes > 2_500, maxBytes]).toEqual([true, 4_096])
+  })
+})
+
+describe('Optional fields a token leaves out, for the demo page', () => {
+  // profile.tier is an object: the optional tier field cannot use it and is skipped.
+  const unusableTier = '/dev/login?profile.tier.level=gold'
+
+  it('Should be named, with why, in X-Connect-Skipped-Attributes by the development entry', async () => {
+    const cookie = sessionFrom(await fetchDev(unusableTier))
+    const response = await fetchDev('/token', { cookie })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('X-Connect-Skipped-Attributes')).toBe('attributes.tier=not_a_scalar')
+  })
+
+  it('Should be readable by an allowed cross-origin page, beside the dropped fields', async () => {
+    const cookie = sessionFrom(await fetchDev(unusableTier))
+    const response = await fetchDev('/token', { cookie, headers: { Origin: 'http://localhost:8080' } })
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe(
+      'X-Connect-Dropped-Attributes, X-Connect-Skipped-Attributes',
+    )
+  })
+
+  it('Should stay in the log line only in production', async () => {
+    const cookie = sessionFrom(await fetchDev(unusableTier))
+    const response = await fetchWorker(new Request(`${BASE}/token`, { headers: { Cookie: cookie } }))
+    expect(response.status).toBe(200)
+    expect(response.headers.has('X-Connect-Skipped-Attributes')).toBe(false)
   })
 })

@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type CrossOriginDemo, startCrossOriginDemo } from '../../scripts/lib/cross-origin-demo'
+import { freePort } from '../support/local-servers'
+
+/**
+ * The demo page's cross-origin half as `npm run dev` starts it (scripts/lib/cross-origin-demo.ts):
+ * on the port `--demo-port` names, else 8080, and on a free port it prints when that one is
+ * taken; it tells wrangler dev where it is, so the page never points at a port nobody serves.
+ */
+const started: { close(): Promise<void> }[] = []
+afterEach(async () => {
+  for (const server of started.splice(0)) await server.close()
+  vi.restoreAllMocks()
+})
+
+async function start(args: string[]): Promise<CrossOriginDemo> {
+  const demo = await startCrossOriginDemo(args)
+  started.push(demo)
+  return demo
+}
+
+function listening(server: Server, port: number): Promise<void> {
+  return new Promise((resolve) => server.listen(port, 'localhost', resolve))
+}
+
+describe('startCrossOriginDemo', () => {
+  it('Should serve on --demo-port, and pass wrangler the other arguments and where the page is', async () => {
+    const port = await freePort()
+    const demo = await start(['--env', 'production', '--demo-port', String(port), '--port', '8799'])
+    expect(demo.origin).toBe(`http://localhost:${port}`)
+    expect(demo.wranglerArgs).toEqual([
+      '--env',
+      'production',
+      '--port',
+      '8799',
+      '--var',
+      `DEV_CROSS_ORIGIN_DEMO:http://localhost:${port}`,
+      '--infer-origin-from-routes=false',
+    ])
+  })
+
+  it('Should take a free port and say which when the one asked for is taken', async () => {
+    const taken = createServer()
+    const port = await freePort()
+    await listening(taken, port)
+    started.push({ close: () => new Promise((resolve) => taken.close(() => resolve())) })
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const demo = await start([`--demo-port=${port}`])
+    expect(demo.origin).not.toBe(`http://localhost:${port}`)
+    expect(log).toHaveBeenCalledWith(expect.stringContaining(`Port ${port} is taken`))
+    expect(log).toHaveBeenCalledWith(expect.stringContaining(demo.origin))
+    expect(demo.wranglerArgs).toContain(`DEV_CROSS_ORIGIN_DEMO:${demo.origin}`)
+  })
+
+  it('Should report a --demo-port that is not a port instead of failing', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const demo = await start(['--demo-port', 'eighty'])
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('"eighty" is not a port'))
+    expect(demo.wranglerArgs).not.toContain('eighty')
+  })
+
+  it("Should leave wrangler's origin inference alone when the arguments set it", async () => {
+    const demo = await start(['--demo-port', String(await freePort()), '--infer-origin-from-routes'])
+    expect(demo.wranglerArgs.filter((arg) => arg.startsWith('--infer-origin-from-routes'))).toEqual([
+      '--infer-origin-from-routes',
+    ])
+  })
+
+  it("Should answer with the Worker's /dev/cross-origin page, query included", async () => {
+    const worker = createServer((request, response) => response.end(`worker saw ${request.url}`))
+    const workerPort = await freePort()
+    await listening(worker, workerPort)
+    started.push({ close: () => new Promise((resolve) => worker.close(() => resolve())) })
+    const demo = await start(['--port', String(workerPort), '--demo-port', String(await freePort())])
+    const page = await fetch(`${demo.origin}/?parent=http%3A%2F%2Flocalhost%3A8787&widget=sales`)
+    expect(await page.text()).toBe('worker saw /dev/cross-origin?parent=http%3A%2F%2Flocalhost%3A8787&widget=sales')
+    expect((await fetch(`${demo.origin}/elsewhere`)).status).toBe(404)
+  })
+})
