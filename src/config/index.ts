@@ -20,6 +20,8 @@ import { optionalString } from './values'
 import { readWidgets, type WidgetConfig } from './widgets'
 
 export { isSecretName, secretsUsed, secretValueProblem, unusedSecrets } from './secrets'
+export { SETTINGS } from './settings'
+export { widgetSecretNames } from './widgets'
 
 /** The Worker's bindings as they arrive: untrusted until `loadConfig` has read them. */
 export interface Env {
