@@ -65,9 +65,11 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
     const cli: Section = { where: '--var', problems: [], warnings: [] }
     for (const problem of await problemsOf(() => validator.readConfig(env))) {
       const name = problem.key.split(/[.[]/)[0]
-      const absentSecret = env[name] === undefined && validator.isSecretName(name, vars)
+      // A needed secret that is absent belongs in the local file; when the vars are valid, say the line.
+      const absentSecret = env[name] === undefined && check.neededSecrets.includes(name)
       const from = absentSecret ? 'local' : origin(name)
-      const hint = absentSecret ? `add the line ${name}="…" to ${secrets.label}` : undefined
+      const hint =
+        absentSecret && check.problems.length === 0 ? `add the line ${name}="…" to ${secrets.label}` : undefined
       ;(from === 'local' ? local : from === 'command line' ? cli : config).problems.push({ ...problem, hint })
     }
     for (const name of validator.unusedSecrets(env).filter((unused) => origin(unused) === 'local')) {

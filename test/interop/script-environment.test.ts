@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, type ExpectStatic, expect, it } from 'vitest'
 import { dotenvValue } from '../support/dotenv'
 import { runScript, startNpmDev } from '../support/npm-scripts'
 
@@ -103,33 +103,49 @@ describe('The local check sees --var as wrangler dev does (finding 3)', () => {
   })
 })
 
-describe('A configuration file wrangler cannot parse (finding 4)', () => {
+describe.concurrent('A configuration file wrangler cannot parse (finding 4)', () => {
   const unquoted = `${HEADER}\n[vars]\nWIDGET_ID = demo-widget-id\n`
   const duplicate = `${HEADER}name = "twice"\n`
 
-  it.each([
-    ['check-config', []],
+  /** What wrangler prints for it: the file, line and column, the line, a caret; no stack, not the whole file. */
+  function expectWranglersError(output: string, place: string, line: string, expect: ExpectStatic) {
+    expect(output).toContain(place)
+    expect(output).toContain(line)
+    expect(output).toMatch(/│.*\n\s*╵\s*\^/)
+    expect(output).not.toMatch(/\n\s+at /)
+    expect(output).not.toContain('fileText')
+    expect(output).not.toContain('compatibility_date')
+  }
+
+  it('Should print an unquoted value and a duplicate key as wrangler does (npm run check-config)', async ({
+    expect,
+  }) => {
+    const folder = project('unparsable', { 'wrangler.toml': unquoted, 'twice.toml': duplicate })
+    const [value, key] = await Promise.all(
+      ['wrangler.toml', 'twice.toml'].map((file) =>
+        runScript('scripts/check-config.ts', ['--config', join(folder, file)]),
+      ),
+    )
+    expect(value.code).toBe(1)
+    expectWranglersError(value.output, 'wrangler.toml:6:12', 'WIDGET_ID = demo-widget-id', expect)
+    expect(key.code).toBe(1)
+    expectWranglersError(key.output, 'twice.toml:4:0', 'name = "twice"', expect)
+  })
+
+  it.for<[string, string[]]>([
     ['dev', []],
     ['deploy', ['--dry-run']],
     ['dry-run', []],
     ['secret', ['CONNECT_SECRET']],
-  ])('Should make npm run %s print where, as wrangler does, with no stack trace', async (script, args) => {
-    const folder = project(`unparsable-${script}`, { 'wrangler.toml': unquoted, 'twice.toml': duplicate })
-    for (const [file, place, line] of [
-      ['wrangler.toml', 'wrangler.toml:6:12', 'WIDGET_ID = demo-widget-id'],
-      ['twice.toml', 'twice.toml:4:0', 'name = "twice"'],
-    ]) {
-      const { code, output } = await runScript(`scripts/${script}.ts`, ['--config', join(folder, file), ...args], {
-        input: '',
-      })
-      expect(code, output).toBe(1)
-      expect(output).toContain(place)
-      expect(output).toContain(line)
-      expect(output).toMatch(/│.*\n\s*╵\s*\^/)
-      expect(output).not.toMatch(/\n\s+at /)
-      expect(output).not.toContain('fileText')
-      expect(output).not.toContain('compatibility_date')
-    }
+  ])('Should make npm run %s print it the same way', async ([script, args], { expect }) => {
+    const folder = project(`unparsable-${script}`, { 'wrangler.toml': unquoted })
+    const { code, output } = await runScript(`scripts/${script}.ts`, [
+      '--config',
+      join(folder, 'wrangler.toml'),
+      ...args,
+    ])
+    expect(code, output).toBe(1)
+    expectWranglersError(output, 'wrangler.toml:6:12', 'WIDGET_ID = demo-widget-id', expect)
   })
 })
 
