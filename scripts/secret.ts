@@ -22,12 +22,17 @@ async function readValue(name: string): Promise<string> {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
     return Buffer.concat(chunks).toString('utf8')
   }
-  process.stderr.write(`Value of ${name} (not shown): `)
-  // readline echoes what it reads to its output: a sink that drops it keeps the value off the screen.
+  // readline puts the terminal in raw mode (no echo by the terminal) and echoes what it reads
+  // to its output: a sink that drops it keeps the value off the screen. The prompt comes after,
+  // so that nothing typed at once is echoed by the terminal first.
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() })
   const prompt = createInterface({ input: process.stdin, output: silent, terminal: true })
+  process.stderr.write(`Value of ${name} (not shown): `)
   try {
-    return await prompt.question('')
+    return await new Promise<string>((typed, cancelled) => {
+      prompt.on('SIGINT', () => cancelled(new ScriptError('\nNot uploaded.')))
+      prompt.question('').then(typed, cancelled)
+    })
   } finally {
     prompt.close()
     process.stderr.write('\n')

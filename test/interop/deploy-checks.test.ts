@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type CloudflareApi, startCloudflareApi } from '../support/cloudflare-api'
-import { runScript } from '../support/npm-scripts'
+import { isolatedEnv, runScript } from '../support/npm-scripts'
 
 /**
  * What `npm run deploy` checks before `wrangler deploy` (issue 14, findings 6, 11 and 12): the
@@ -162,6 +163,29 @@ describe('npm run secret', () => {
     expect(output).toContain('got 40 characters')
     expect(output).not.toContain(short)
     expect(api.requests).toEqual([])
+  })
+
+  // util-linux's `script` gives the script a terminal, as when someone types the key.
+  it.skipIf(!existsSync('/usr/bin/script'))('Should read a typed key at a prompt that does not echo it', async () => {
+    const command = [
+      process.execPath,
+      resolve('scripts/secret.ts'),
+      'CONNECT_SECRET',
+      '--env',
+      'production',
+      '--config',
+      own,
+    ]
+    const terminal = spawn('script', ['-qec', command.join(' '), '/dev/null'], { env: isolatedEnv(api.env) })
+    let screen = ''
+    terminal.stdout.on('data', (chunk) => {
+      screen += chunk
+      if (screen.includes('(not shown)') && terminal.stdin.writable) terminal.stdin.end(`${KEY}\r`)
+    })
+    const code = await new Promise((exited) => terminal.on('exit', exited))
+    expect(code, screen).toBe(0)
+    expect(screen).not.toContain(KEY)
+    expect(api.uploaded.get('acme-chat-token-production')?.get('CONNECT_SECRET')).toBe(KEY)
   })
 
   it("Should hold a widget's own SECRET name from WIDGETS to the same rule", async () => {

@@ -103,6 +103,26 @@ describe('The local check sees --var as wrangler dev does (finding 3)', () => {
   })
 })
 
+describe('CLOUDFLARE_ENV, the default wrangler gives --env', () => {
+  it('Should pick the environment of the configuration, and (as wrangler dev does) not .dev.vars.<env>', async () => {
+    const staging = `${HEADER}[env.staging.vars]\nWIDGET_ID = "acme-staging"\nSESSION_ALGORITHMS = ["HS256"]\n`
+    const folder = project('cloudflare-env', {
+      'wrangler.toml': staging,
+      '.dev.vars.staging': 'CONNECT_SECRET="short"\n',
+    })
+    const args = ['--local', '--config', join(folder, 'wrangler.toml')]
+    const byVariable = await runScript('scripts/check-config.ts', args, { env: { CLOUDFLARE_ENV: 'staging' } })
+    expect(byVariable.code, byVariable.output).toBe(0)
+    expect(byVariable.output).toContain('wrangler.toml [env.staging]: valid')
+    expect(byVariable.output).toContain(`✓ ${join(folder, '.dev.vars')}: valid`)
+    const byFlag = await runScript('scripts/check-config.ts', [...args, '--env', 'staging'])
+    expect(byFlag.code).toBe(1)
+    expect(byFlag.output).toContain(`✗ ${join(folder, '.dev.vars.staging')}: 2 problems`)
+    expect(byFlag.output).toContain('CONNECT_SECRET: must be the widget')
+    expect(byFlag.output).toContain(`add the line SESSION_SECRET="…" to ${join(folder, '.dev.vars.staging')}`)
+  })
+})
+
 describe.concurrent('A configuration file wrangler cannot parse (finding 4)', () => {
   const unquoted = `${HEADER}\n[vars]\nWIDGET_ID = demo-widget-id\n`
   const duplicate = `${HEADER}name = "twice"\n`
