@@ -26,7 +26,7 @@ await runScript(async () => {
     targets.map((target) =>
       local
         ? checkLocal(run, target, { addDemo: false, quiet: false })
-        : checkDeployed(run, target, { placeholders: 'warn', secrets: 'check' }),
+        : checkDeployed(run, target, { placeholders: 'warn', secrets: 'check', quiet: false }),
     ),
   )
   for (const report of reports) printReport(report)

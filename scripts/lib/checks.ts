@@ -13,7 +13,7 @@ import { parseEnv } from 'node:util'
 import { deployedSecretNames } from './deployed-secrets.ts'
 import { type ConfigProblem, importConfigValidator } from './import-worker-module.ts'
 import { addDemoValues, localSecretsFile } from './local-secrets.ts'
-import { DEVELOPMENT_ENTRY, displayPath, PRODUCTION_ENTRY, where } from './wrangler-config.ts'
+import { asScriptError, DEVELOPMENT_ENTRY, displayPath, PRODUCTION_ENTRY, where } from './wrangler-config.ts'
 import { type Run, routesOf, type Target, varsOf, withLocalEnv, workerNameOf } from './wrangler-env.ts'
 
 export interface Problem extends ConfigProblem {
@@ -76,7 +76,7 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
       local.warnings.push(`${name} is not used by this configuration (left from another one?): ignored`)
     }
     for (const { where: key, main } of run.file.mains.filter(({ main }) => main === DEVELOPMENT_ENTRY)) {
-      config.warnings.push(`npm run deploy would refuse it: ${developmentEntryProblem(key, main)}`)
+      config.warnings.push(`npm run deploy would refuse ${key}: ${developmentEntryProblem(main)}`)
     }
     const notes =
       added.length > 0
@@ -92,10 +92,12 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
 export async function checkDeployed(
   run: Run,
   target: Target,
-  { placeholders, secrets }: { placeholders: 'refuse' | 'warn' | 'allow'; secrets: 'check' | { notChecked: string } },
+  options: { placeholders: 'refuse' | 'warn' | 'allow'; secrets: 'check' | { notChecked: string }; quiet?: boolean },
 ): Promise<CheckReport> {
+  const { placeholders, secrets, quiet = true } = options
   const validator = await importConfigValidator()
-  const vars = varsOf(run, target, false)
+  // wrangler's own warnings about the file: printed here unless the wrangler that follows prints them.
+  const vars = varsOf(run, target, quiet)
   const { problems, neededSecrets } = await validator.checkVars(vars)
   const config: Section = { where: where(run.file, target.environment), problems: [...problems], warnings: [] }
   config.problems.push(...entryProblems(run))
@@ -163,20 +165,22 @@ async function problemsOf(read: () => Promise<unknown>): Promise<ConfigProblem[]
 
 /** Every entry a deployment could build (positional, `--script`, each `main`): `src/index.ts` only. */
 function entryProblems(run: Run): Problem[] {
-  const given = run.args.script ? [{ where: 'the entry on the command line', main: resolve(run.args.script) }] : []
+  const given = run.args.script
+    ? [{ where: 'the entry given on the command line', main: resolve(run.args.script) }]
+    : []
   return [...given, ...run.file.mains]
     .filter(({ main }) => main !== PRODUCTION_ENTRY)
     .map(({ where: key, main }) => ({
       key,
       problem:
         main === DEVELOPMENT_ENTRY
-          ? developmentEntryProblem(key, main)
+          ? developmentEntryProblem(main)
           : `is ${displayPath(main)}: a deployment builds ${displayPath(PRODUCTION_ENTRY)}, the production Worker, only`,
     }))
 }
 
-function developmentEntryProblem(key: string, main: string): string {
-  return `${key} is ${displayPath(main)}, the development entry, whose /dev/login mints a session for anyone: deploy ${displayPath(PRODUCTION_ENTRY)}`
+function developmentEntryProblem(main: string): string {
+  return `is ${displayPath(main)}, the development entry, whose /dev/login mints a session for anyone: deploy ${displayPath(PRODUCTION_ENTRY)}`
 }
 
 /** The flags a `wrangler secret` command needs to reach the same Worker. */
@@ -195,7 +199,7 @@ function flagsFor(run: Run, target: Target): string {
 function secretsFileNames(run: Run): string[] {
   const file = run.args.values['secrets-file']
   if (typeof file !== 'string') return []
-  const text = readFileSync(resolve(file), 'utf8')
+  const text = asScriptError(() => readFileSync(resolve(file), 'utf8'))
   try {
     return Object.keys(JSON.parse(text))
   } catch {

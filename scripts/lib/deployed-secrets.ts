@@ -30,8 +30,12 @@ export async function deployedSecretNames(
     ...(name ? ['--name', name] : []),
   ])
   if (code === 0) {
-    const secrets = JSON.parse(stdout) as { name: string }[]
-    return { checked: true, names: secrets.map((secret) => secret.name), workerExists: true }
+    try {
+      const secrets = JSON.parse(stdout) as { name: string }[]
+      return { checked: true, names: secrets.map((secret) => secret.name), workerExists: true }
+    } catch {
+      return { checked: false, why: '`wrangler secret list` answered something other than JSON' }
+    }
   }
   const output = stripVTControlCharacters(`${stdout}\n${stderr}`)
   // wrangler's words for a Worker not deployed yet: then no secret is deployed either.

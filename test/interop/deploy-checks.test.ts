@@ -123,7 +123,7 @@ describe('npm run deploy and the development entry (finding 12)', () => {
     const args = ['--env', 'production', '--dry-run', '--outdir', outdir, ...entry]
     const { code, output } = await runScript('scripts/deploy.ts', args)
     expect(code).toBe(1)
-    expect(output).toContain('the entry on the command line is src/dev.ts, the development entry')
+    expect(output).toContain('the entry given on the command line: is src/dev.ts, the development entry')
     expect(readdirSync(outdir)).toEqual([])
   })
 
@@ -133,7 +133,7 @@ describe('npm run deploy and the development entry (finding 12)', () => {
     for (const script of ['scripts/deploy.ts', 'scripts/check-config.ts']) {
       const { code, output } = await runScript(script, ['--config', devMain, '--env', 'production', '--dry-run'])
       expect(code, script).toBe(1)
-      expect(output).toContain('[env.staging] main is src/dev.ts, the development entry')
+      expect(output).toContain('[env.staging] main: is src/dev.ts, the development entry')
     }
     expect(existsSync(join(dir, 'dist'))).toBe(false)
   })
