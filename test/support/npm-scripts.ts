@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { afterAll } from 'vitest'
 import { freePort, waitUntilServing } from './local-servers.ts'
 
-/** A home of its own, where wrangler finds no login of the tester's. */
+/** A home of its own for each test file, where wrangler finds no login of the tester's. */
 const HOME = mkdtempSync(join(tmpdir(), 'cwt-home-'))
-process.on('exit', () => rmSync(HOME, { recursive: true, force: true }))
+afterAll(() => rmSync(HOME, { recursive: true, force: true }))
 
 /** Without telemetry or colour, and without the tester's own Cloudflare credentials or login. */
 export function isolatedEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
