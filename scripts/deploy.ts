@@ -1,16 +1,29 @@
 /**
- * @module `npm run deploy [-- --env NAME …]`: `wrangler deploy`, only after the configuration
- * check passes for that environment. Other arguments go to wrangler unchanged.
+ * @module `npm run deploy [-- wrangler deploy flags] [--allow-placeholders]`: `wrangler deploy`,
+ * only after the check passes for that environment (`lib/checks.ts`): the vars, the entry
+ * (`src/index.ts`, never the development entry), the template's placeholders, and the
+ * deployed secrets, whose names wrangler lists when it has credentials. A dry run uploads
+ * nothing, so it needs no credentials: placeholders are warnings there and the deployed
+ * secrets are not checked. Other arguments go to wrangler unchanged.
  */
-import { checkEnvironment, printReport } from './check-config.ts'
-import { configArg, environmentArg, runWrangler } from './lib/wrangler-cli.ts'
+import { checkDeployed, failed, printReport } from './lib/checks.ts'
+import { isSet } from './lib/wrangler-args.ts'
+import { runWrangler } from './lib/wrangler-cli.ts'
+import { runScript } from './lib/wrangler-config.ts'
+import { openRun, targetOf } from './lib/wrangler-env.ts'
 
-const args = process.argv.slice(2)
-const report = await checkEnvironment(environmentArg(args), false, configArg(args))
-printReport(report, false)
-if (report.problems.length > 0) {
-  console.log('\nNot deployed: fix the problems above first.')
-  process.exitCode = 1
-} else {
-  runWrangler(['deploy', ...args])
-}
+await runScript(async () => {
+  const run = openRun('deploy', process.argv.slice(2), { 'allow-placeholders': 'boolean' })
+  const dryRun = isSet(run.args.values['dry-run'])
+  const report = await checkDeployed(run, targetOf(run), {
+    placeholders: isSet(run.args.own['allow-placeholders']) ? 'allow' : dryRun ? 'warn' : 'refuse',
+    secrets: dryRun ? { notChecked: 'a dry run uploads nothing' } : 'check',
+  })
+  printReport(report)
+  if (failed(report)) {
+    console.log('\nNot deployed: fix the problems above first.')
+    process.exitCode = 1
+    return
+  }
+  process.exitCode = await runWrangler(['deploy', ...run.args.passOn])
+})

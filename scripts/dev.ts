@@ -1,47 +1,35 @@
 /**
- * @module `npm run dev [-- --env NAME …]`: the development Worker (`src/dev.ts`), after the
- * same configuration check a deployment runs, with the local secrets included.
+ * @module `npm run dev [-- wrangler dev flags]`: the development Worker (`src/dev.ts`), after
+ * the check a deployment runs, over the very env `wrangler dev` gives the Worker: the
+ * configuration file's vars and bindings, the local secrets file, `--var`, `--env-file`,
+ * `--env` or `CLOUDFLARE_ENV`, `--config` (see `lib/wrangler-env.ts`).
  *
- * A fresh checkout gets demo secrets: `.dev.vars` (or `.dev.vars.NAME`, wrangler's file for
- * one environment) is written from `.dev.vars.example` with the secrets that environment
- * needs, and is left alone once it exists. Other arguments go to `wrangler dev` unchanged.
+ * The secrets the configuration needs and the local file lacks are added to it as demo values
+ * (`.dev.vars.example`), marked as such; one without a demo value is named, with the line to
+ * add. Secrets left from another configuration are a warning. Other arguments go to
+ * `wrangler dev` unchanged; an entry given on the command line replaces `src/dev.ts`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { parseEnv } from 'node:util'
-import { unstable_readConfig } from 'wrangler'
-import { checkEnvironment, printReport } from './check-config.ts'
+import { checkLocal, failed, printReport, worthPrinting } from './lib/checks.ts'
 import { startCrossOriginDemo } from './lib/cross-origin-demo.ts'
-import { importConfigValidator } from './lib/import-worker-module.ts'
-import { configArg, environmentArg, runWrangler } from './lib/wrangler-cli.ts'
+import { runWrangler } from './lib/wrangler-cli.ts'
+import { DEVELOPMENT_ENTRY, runScript } from './lib/wrangler-config.ts'
+import { openRun, targetOf } from './lib/wrangler-env.ts'
 
-const EXAMPLE = '.dev.vars.example'
-
-async function ensureLocalSecrets(environment: string | undefined, configPath: string): Promise<void> {
-  const file = environment ? `.dev.vars.${environment}` : '.dev.vars'
-  if (existsSync(file)) return
-  const { checkVars } = await importConfigValidator()
-  const { neededSecrets } = await checkVars(unstable_readConfig({ config: configPath, env: environment }).vars)
-  const demo = parseEnv(readFileSync(EXAMPLE, 'utf8'))
-  const lines = neededSecrets.map((name) => `${name}=${JSON.stringify(demo[name] ?? '')}`)
-  writeFileSync(
-    file,
-    `# Demo secrets for \`npm run dev${environment ? ` -- --env ${environment}` : ''}\`, written from ${EXAMPLE}.\n# Public and fake: replace them with your own to try real sessions. Never commit this file.\n${lines.join('\n')}\n`,
-  )
-  console.log(`Created ${file} from ${EXAMPLE} (demo secrets: ${neededSecrets.join(', ')}; edit it for your own).`)
-}
-
-async function main() {
-  const args = process.argv.slice(2)
-  const environment = environmentArg(args)
-  await ensureLocalSecrets(environment, configArg(args))
-  const report = await checkEnvironment(environment, true, configArg(args))
-  if (report.problems.length > 0) {
-    printReport(report, true)
+await runScript(async () => {
+  // `--demo-port` is this script's own: the demo's cross-origin half, never wrangler's.
+  const run = openRun('dev', process.argv.slice(2), { 'demo-port': 'string' })
+  const report = await checkLocal(run, targetOf(run), { addDemo: true, quiet: true })
+  if (worthPrinting(report)) printReport(report)
+  if (failed(report)) {
+    console.log('\nNot started: fix the problems above first.')
     process.exitCode = 1
     return
   }
-  const { wranglerArgs } = await startCrossOriginDemo(args)
-  runWrangler(['dev', 'src/dev.ts', ...wranglerArgs])
-}
-
-await main()
+  const demoPort = run.args.own['demo-port']
+  const demo = await startCrossOriginDemo([
+    ...(typeof demoPort === 'string' ? ['--demo-port', demoPort] : []),
+    ...run.args.passOn,
+  ])
+  const entry = run.args.script ? [] : [DEVELOPMENT_ENTRY]
+  process.exitCode = await runWrangler(['dev', ...entry, ...demo.wranglerArgs])
+})

@@ -8,7 +8,7 @@
  * the Worker's configuration namespace) and the browser's own origin.
  */
 import { createServer, type Server } from 'node:http'
-import { optionArg } from './wrangler-cli.ts'
+import { parseWranglerArgs } from './wrangler-args.ts'
 
 export const DEFAULT_DEMO_PORT = 8080
 
@@ -34,7 +34,8 @@ export interface CrossOriginDemo {
 
 export async function startCrossOriginDemo(args: readonly string[]): Promise<CrossOriginDemo> {
   const { requested, rest } = takeDemoPort(args)
-  const workerPort = Number(optionArg(rest, '--port', '-p') ?? 8787)
+  // The Worker's port, read from the arguments as `wrangler dev` reads them.
+  const workerPort = Number(parseWranglerArgs('dev', rest).values.port ?? 8787)
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (url.pathname !== '/') return response.writeHead(404).end()

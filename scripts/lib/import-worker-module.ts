@@ -11,14 +11,22 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
-const CACHE = resolve('node_modules/.cache/connect-widget-token')
+/** This project's directory, whatever the working directory. */
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../..')
+const CACHE = resolve(PROJECT_ROOT, 'node_modules/.cache/connect-widget-token')
 
-export async function importWorkerModule<T>(entry: string): Promise<T> {
+/** Imports `entry`, or every module of `entry` as one (their exports together), bundled once. */
+export async function importWorkerModule<T>(entry: string | string[]): Promise<T> {
+  const entries = [entry].flat()
   mkdirSync(CACHE, { recursive: true })
   // One file per process: several tools may bundle the same entry at once.
-  const outfile = join(CACHE, `${entry.replaceAll(/[^A-Za-z0-9]+/g, '-')}-${process.pid}.mjs`)
+  const outfile = join(CACHE, `${entries.join('+').replaceAll(/[^A-Za-z0-9]+/g, '-')}-${process.pid}.mjs`)
   await build({
-    entryPoints: [resolve(entry)],
+    stdin: {
+      contents: entries.map((module) => `export * from ${JSON.stringify(resolve(PROJECT_ROOT, module))}`).join('\n'),
+      resolveDir: PROJECT_ROOT,
+      loader: 'ts',
+    },
     outfile,
     bundle: true,
     format: 'esm',
@@ -35,12 +43,19 @@ export async function importWorkerModule<T>(entry: string): Promise<T> {
 }
 
 /**
- * What the tools use of `src/config`, declared here: typing the Worker's module graph itself
- * would pull in the Workers runtime's types, which a Node program does not have.
+ * What the tools use of `src/config` (the validator, its secret rules, the deployment policy),
+ * declared here: typing the Worker's module graph itself would pull in the Workers runtime's
+ * types, which a Node program does not have.
  */
 export interface ConfigValidator {
   checkVars(vars: Record<string, unknown>): Promise<{ problems: ConfigProblem[]; neededSecrets: string[] }>
   readConfig(env: Record<string, unknown>): Promise<unknown>
+  unusedSecrets(env: Record<string, unknown>): string[]
+  isSecretName(name: string, vars: Record<string, unknown>): boolean
+  widgetSecretNames(vars: Record<string, unknown>): string[]
+  secretValueProblem(name: string, value: string, vars: Record<string, unknown>): string | undefined
+  placeholderProblems(vars: Record<string, unknown>, routes: unknown[]): ConfigProblem[]
+  SETTINGS: Record<string, 'var' | 'secret'>
 }
 
 export interface ConfigProblem {
@@ -48,6 +63,10 @@ export interface ConfigProblem {
   problem: string
 }
 
+let validator: Promise<ConfigValidator> | undefined
+
+/** The validator, bundled once per process. */
 export function importConfigValidator(): Promise<ConfigValidator> {
-  return importWorkerModule<ConfigValidator>('src/config/index.ts')
+  validator ??= importWorkerModule<ConfigValidator>(['src/config/index.ts', 'src/config/deploy-policy.ts'])
+  return validator
 }

@@ -12,12 +12,17 @@ import { logEvent } from '../log'
 import type { SessionConfig } from '../session/verify'
 import { readRateLimitBinding } from './guards'
 import { ConfigProblems } from './problems'
-import { providerSecretNames, readProviderConfig } from './providers'
-import { readSessionConfig, sessionKeyKind } from './session'
-import { checkSettingNames, isSecretSetting } from './settings'
-import { readSourceConfig, type SessionSourceConfig, sourceKind, sourceNeedsSessionSecret } from './sources'
+import { readProviderConfig } from './providers'
+import { isSecretName, secretsUsed, withoutUnusedSecrets } from './secrets'
+import { readSessionConfig } from './session'
+import { checkSettingNames } from './settings'
+import { readSourceConfig, type SessionSourceConfig, sourceKind } from './sources'
 import { optionalString } from './values'
 import { readWidgets, type WidgetConfig, widgetSecretNames } from './widgets'
+
+export { isSecretName, secretsUsed, secretValueProblem, unusedSecrets } from './secrets'
+export { SETTINGS } from './settings'
+export { widgetSecretNames } from './widgets'
 
 /** The Worker's bindings as they arrive: untrusted until `loadConfig` has read them. */
 export interface Env {
@@ -66,10 +71,14 @@ export function loadConfig(env: Env): Promise<Config> {
   return config
 }
 
-/** Reads the whole configuration, secrets included; throws `InvalidConfigError` listing every mistake. */
+/**
+ * Reads the whole configuration, secrets included; throws `InvalidConfigError` listing every
+ * mistake. Secrets these settings do not read (`unusedSecrets`) are left out first: a leftover
+ * of another configuration is not a mistake in this one.
+ */
 export async function readConfig(env: Env): Promise<Config> {
   const problems = new ConfigProblems()
-  const config = await readAll(env, problems, true)
+  const config = await readAll(withoutUnusedSecrets(env), problems, true)
   problems.throwIfAny()
   return config as Config
 }
@@ -80,20 +89,13 @@ export async function readConfig(env: Env): Promise<Config> {
  */
 export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCheck> {
   const problems = new ConfigProblems()
-  const secretNames = new Set(widgetSecretNames(vars))
   for (const name of Object.keys(vars)) {
-    if (isSecretSetting(name) || secretNames.has(name)) {
+    if (isSecretName(name, vars)) {
       problems.add(name, `is a secret: remove it from the vars and set it with \`wrangler secret put ${name}\``)
     }
   }
-  await readAll(vars, problems, false)
-  const neededSecrets = [...secretNames]
-  const jwtWithSecret = vars.SESSION_PROVIDER === undefined && (vars.SESSION_SOURCE ?? 'jwt') === 'jwt'
-  if ((jwtWithSecret && sessionKeyKind(vars) === 'secret') || sourceNeedsSessionSecret(vars)) {
-    neededSecrets.push('SESSION_SECRET')
-  }
-  neededSecrets.push(...providerSecretNames(vars))
-  return { problems: problems.found, neededSecrets }
+  await readAll(withoutUnusedSecrets(vars), problems, false)
+  return { problems: problems.found, neededSecrets: secretsUsed(vars).needed }
 }
 
 async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean): Promise<Config | undefined> {

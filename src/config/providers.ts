@@ -31,6 +31,13 @@ export function providerSecretNames(env: Record<string, unknown>): string[] {
   return []
 }
 
+/** The secrets a provider reads when they are set: a rotation's older secrets, Supabase's legacy one. */
+export function providerOptionalSecretNames(env: Record<string, unknown>): string[] {
+  if (env.SESSION_PROVIDER === 'authjs') return ['AUTH_SECRET_1', 'AUTH_SECRET_2', 'AUTH_SECRET_3']
+  if (env.SESSION_PROVIDER === 'supabase') return ['SUPABASE_JWT_SECRET']
+  return []
+}
+
 /** JWT settings a provider decides itself: set by hand, they would be ignored or contradict it. */
 export const PROVIDER_DECIDES = ['SESSION_ALGORITHMS', 'SESSION_PUBLIC_KEY', 'SESSION_AUDIENCE']
 

@@ -77,6 +77,11 @@ const OWN_PREFIXES = [
   'FIREBASE_',
 ] as const
 
+/** Whether `name` is in the Worker's own namespace, where an unknown name is a mistake. */
+export function isOwnName(name: string): boolean {
+  return OWN_PREFIXES.some((prefix) => name.startsWith(prefix))
+}
+
 export function isSecretSetting(name: string): boolean {
   return (SETTINGS as Record<string, string>)[name] === 'secret'
 }
@@ -90,7 +95,7 @@ export function checkSettingNames(env: Record<string, unknown>, problems: Config
   const bindings = new Set<unknown>([env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING, ...widgetSecretNames(env)])
   for (const name of Object.keys(env)) {
     if (env[name] === undefined || Object.hasOwn(SETTINGS, name) || bindings.has(name)) continue
-    if (!OWN_PREFIXES.some((prefix) => name.startsWith(prefix))) continue
+    if (!isOwnName(name)) continue
     problems.add(name, `is not a setting of this Worker; did you mean ${closestSetting(name)}?`)
   }
 }

@@ -28,15 +28,21 @@ export async function readWidgetConfig(
 }
 
 async function importConnectSecret(value: unknown): Promise<CryptoKey> {
-  const secret = requiredString('CONNECT_SECRET', value)
-  if (secret.length !== CONNECT_SECRET_LENGTH) {
-    throw new ConfigError(
-      'CONNECT_SECRET',
-      `must be the widget's ${CONNECT_SECRET_LENGTH}-character security key from the Amazon Connect console, got ${secret.length} characters`,
-    )
-  }
+  const secret = checkConnectSecret('CONNECT_SECRET', value)
   // The key is the string's UTF-8 bytes, as in Amazon's samples: it is not base64-decoded.
   return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
   ])
+}
+
+/** A widget's security key as the console gives it; `npm run secret` checks one before uploading it. */
+export function checkConnectSecret(key: string, value: unknown): string {
+  const secret = requiredString(key, value)
+  if (secret.length !== CONNECT_SECRET_LENGTH) {
+    throw new ConfigError(
+      key,
+      `must be the widget's ${CONNECT_SECRET_LENGTH}-character security key from the Amazon Connect console, got ${secret.length} characters`,
+    )
+  }
+  return secret
 }

@@ -118,6 +118,11 @@ function widgetEntries(raw: unknown): Record<string, unknown>[] {
   return entries
 }
 
+/** The `WIDGETS` entries, or `undefined` when the var is absent or not a list of tables. */
+export function widgetEntryList(raw: unknown): Record<string, unknown>[] | undefined {
+  return raw === undefined ? undefined : safeEntries(raw)
+}
+
 function safeEntries(raw: unknown): Record<string, unknown>[] | undefined {
   let list: unknown
   try {

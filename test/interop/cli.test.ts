@@ -1,30 +1,12 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import jsonwebtoken from 'jsonwebtoken'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runScript } from '../support/npm-scripts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cwt-check-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-/** Runs one of the npm scripts' Node entries as `npm run` would, and keeps its exit code. */
-async function runScript(
-  script: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args], {
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', ...env },
-    })
-    return { code: 0, output: stdout + stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, output: failed.stdout + failed.stderr }
-  }
-}
 
 function configFile(vars: string): string {
   const path = join(dir, `wrangler-${Math.random().toString(36).slice(2)}.toml`)
@@ -102,7 +84,7 @@ describe('npm run inspect', () => {
   it('Should verify a token with the key from the environment, never printing the key', async () => {
     const valid = jsonwebtoken.sign({ sub: 'w', iat: now(), exp: now() + 300, attributes: { name: 'Ann' } }, secret)
     const { code, output } = await runScript('scripts/inspect-token.ts', [valid, '--widget-id', 'w'], {
-      CONNECT_SECRET: secret,
+      env: { CONNECT_SECRET: secret },
     })
     expect(code, output).toBe(0)
     expect(output).toContain('✓ signature: HS256, verified with the given key')
@@ -112,7 +94,7 @@ describe('npm run inspect', () => {
 
   it('Should exit 1 naming the broken rule', async () => {
     const long = jsonwebtoken.sign({ sub: 'w', iat: now(), exp: now() + 3600, attributes: { age: 42 } }, secret)
-    const { code, output } = await runScript('scripts/inspect-token.ts', [long], { CONNECT_SECRET: '' })
+    const { code, output } = await runScript('scripts/inspect-token.ts', [long], { env: { CONNECT_SECRET: '' } })
     expect(code).toBe(1)
     expect(output).toContain('✗ lifetime: 3600 s (at most 600)')
     expect(output).toContain('✗ attributes: age: every value must be a string')

@@ -85,7 +85,15 @@ describe('Configuration mistakes, each named by its key', () => {
     [{ SESSION_ALGORITHMS: [] }, 'SESSION_ALGORITHMS', /required/],
     [{ SESSION_ALGORITHMS: ['none'] }, 'SESSION_ALGORITHMS[0]', /"none" cannot be verified/],
     [{ SESSION_ALGORITHMS: ['RS256'] }, 'SESSION_ALGORITHMS[0]', /SESSION_SECRET/],
-    [{ SESSION_PUBLIC_KEY: 'x', SESSION_ALGORITHMS: ['RS256'] }, 'SESSION_SECRET', /exactly one/],
+    [
+      {
+        SESSION_PUBLIC_KEY: 'x',
+        SESSION_JWKS_URL: 'https://login.example.com/jwks.json',
+        SESSION_ALGORITHMS: ['RS256'],
+      },
+      'SESSION_SECRET',
+      /exactly one .* \(2 set\)/,
+    ],
     [{ SESSION_SECRET: undefined }, 'SESSION_SECRET', /exactly one/],
     [
       { SESSION_SECRET: undefined, SESSION_JWKS_URL: 'ftp://x', SESSION_ALGORITHMS: ['RS256'] },
