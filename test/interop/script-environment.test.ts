@@ -44,7 +44,7 @@ describe('The local check sees the bindings the configuration file declares (fin
   })
 
   it('Should pass KV sessions whose namespace is a [[kv_namespaces]] binding, and name a missing one', async () => {
-    const kv = `${HEADER}[vars]\nWIDGET_ID = "w"\nSESSION_SOURCE = "kv"\nSESSION_KV_BINDING = "SESSIONS"\n`
+    const kv = `${HEADER}[vars]\nWIDGET_ID = "w"\nSESSION_SOURCE = "kv"\nSESSION_KV_BINDING = "SESSIONS"\nSESSION_KV_PREFIX = "sess:"\n`
     const bound = project('kv', {
       'wrangler.toml': `${kv}\n[[kv_namespaces]]\nbinding = "SESSIONS"\nid = "0f2ac74b498b48028cb68387c421e279"\n`,
     })
