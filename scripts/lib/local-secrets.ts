@@ -50,6 +50,16 @@ export function localSecretsFile(configPath: string, args: WranglerArgs): LocalS
   return { path, label: displayPath(path), writable: !given && basename(path).startsWith('.dev.vars'), names }
 }
 
+/** Whether the file already holds a secret that is not a demo value (the user's own). */
+function holdsRealSecret(file: LocalSecretsFile, widgetKeys: string[]): boolean {
+  if (!existsSync(file.path)) return false
+  const held = parseEnv(readFileSync(file.path, 'utf8'))
+  return Object.entries(held).some(([name, value]) => {
+    const demo = demoValue(name, widgetKeys)
+    return demo !== undefined && value !== demo
+  })
+}
+
 /** The demo value for a secret, when there is one: `.dev.vars.example`, whose widget key serves every widget. */
 export function demoValue(name: string, widgetKeys: string[]): string | undefined {
   const example = parseEnv(readFileSync(EXAMPLE, 'utf8'))
@@ -59,10 +69,14 @@ export function demoValue(name: string, widgetKeys: string[]): string | undefine
 /**
  * Appends demo values for the `missing` secrets that have one, marked as such; returns the
  * names added. A file that does not exist yet is created with a header saying what it is.
+ *
+ * Never beside a real secret: a real widget key with the public demo session secret would sign
+ * widget tokens for sessions anyone can make (a page that gets past the development server's
+ * host check, say). Then nothing is added, and the missing ones are named with their lines.
  */
 export function addDemoValues(file: LocalSecretsFile, missing: string[], widgetKeys: string[], forWhat: string) {
   const added = missing.filter((name) => demoValue(name, widgetKeys) !== undefined)
-  if (!file.writable || added.length === 0) return []
+  if (!file.writable || added.length === 0 || holdsRealSecret(file, widgetKeys)) return []
   const existing = existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined
   const start = existing === undefined ? NEW_FILE : existing === '' ? '' : existing.endsWith('\n') ? '\n' : '\n\n'
   const lines = added.map((name) => `${name}=${JSON.stringify(demoValue(name, widgetKeys))}`)

@@ -101,6 +101,19 @@ describe('A local secret the configuration needs and the file lacks', () => {
   })
 })
 
+describe('A local file that holds a real widget key', () => {
+  // The attacker's try of issue 14: a real key beside the public demo session secret signs tokens
+  // for sessions anyone can make, so no demo value is added beside a secret of the user's own.
+  it('Should get no demo session secret: the missing one is named with its line, and npm run dev does not start', async () => {
+    const own = 'CONNECT_SECRET="REAL-widget-key-of-this-test-0123456789abcdef"\n'
+    const project = folder('real-key', { '.dev.vars': own, 'wrangler.toml': ONE_WIDGET })
+    const { code, output } = await runNpmDevToExit(['--config', join(project, 'wrangler.toml')])
+    expect(code).toBe(1)
+    expect(output).toContain(`add the line SESSION_SECRET="…" to ${join(project, '.dev.vars')}`)
+    expect(readFileSync(join(project, '.dev.vars'), 'utf8')).toBe(own)
+  })
+})
+
 describe('npm run dev -- --env NAME without any local secrets file', () => {
   it('Should create .dev.vars.NAME beside the configuration, with demo values', async () => {
     const project = folder('per-env', {
