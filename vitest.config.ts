@@ -36,6 +36,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // A browser or a child process on a loaded 2-core machine can take seconds to show a change.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
         },
       },
     ],
