@@ -8,7 +8,6 @@ import { asFailure, errorResponse } from './http/error-response'
 import { originGuard } from './http/origin-guard'
 import { logRequest, type RequestNotes, requestLog } from './http/request-log'
 import { tokenHandler } from './http/token-route'
-import { createSessionSource } from './session/from-config'
 import { warmUp } from './warm-up'
 
 export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
@@ -16,7 +15,7 @@ export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
 /** What the development entry adds to the production Worker (`src/dev.ts`). */
 export interface AppExtension {
   /** Derives the configuration the app is built with, once per configuration. */
-  configure?(config: Config): Promise<Config>
+  configure?(config: Config, env: Env): Promise<Config>
   /** Adds middleware in front of every route, after the request log (the development entry's notes for its demo page). */
   middleware?(app: App, config: Config): void
   /** Adds routes, such as `/dev/login`. */
@@ -29,7 +28,7 @@ export function createApp(config: Config, extension: AppExtension = {}): App {
   const app: App = new Hono()
   app.use('*', requestLog(config.widgets.length === 1 ? config.widgets[0].name : undefined))
   extension.middleware?.(app, config)
-  const source = createSessionSource(config)
+  const { source } = config.source
   for (const widget of config.widgets) {
     const path = widget.tokenPath
     app.use(path, originGuard(widget))
@@ -67,10 +66,10 @@ export interface TokenWorker extends ExportedHandler<Env> {
 /** The Worker: loads configuration on first use (or when prepared), then serves from an app built for it. */
 export function createWorker(extension: AppExtension = {}): TokenWorker {
   const apps = new WeakMap<Config, Promise<App>>()
-  const appFor = (config: Config) => {
+  const appFor = (config: Config, env: Env) => {
     let app = apps.get(config)
     if (!app) {
-      app = buildApp(config, extension)
+      app = buildApp(config, env, extension)
       apps.set(config, app)
     }
     return app
@@ -94,7 +93,7 @@ export function createWorker(extension: AppExtension = {}): TokenWorker {
       // leaves some code for the first request to compile.
       loadConfig(env)
         .then(async (config) => {
-          await appFor(config)
+          await appFor(config, env)
           await warmUp(config)
         })
         .catch(() => {})
@@ -110,7 +109,7 @@ export function createWorker(extension: AppExtension = {}): TokenWorker {
         logRequest(request, started, failure.status, { failure })
         return errorResponse(failure)
       }
-      return (await appFor(config)).fetch(request, env, ctx)
+      return (await appFor(config, configuredEnv(env))).fetch(request, env, ctx)
     },
   }
 }
@@ -132,7 +131,7 @@ function sameBindings(a: Env, b: Env): boolean {
   })
 }
 
-async function buildApp(config: Config, extension: AppExtension): Promise<App> {
-  const configured = extension.configure ? await extension.configure(config) : config
+async function buildApp(config: Config, env: Env, extension: AppExtension): Promise<App> {
+  const configured = extension.configure ? await extension.configure(config, env) : config
   return createApp(configured, extension)
 }

@@ -17,12 +17,12 @@ const signers = new WeakMap<Config, DemoSigner>()
 // A page on another name that resolves to this machine (DNS rebinding) is refused first.
 export default loopbackOnly(
   createWorker({
-    async configure(config) {
-      const { signer, config: trusting } = await createDemoSigner(config)
+    async configure(config, env) {
+      const { signer, config: trusting } = await createDemoSigner(config, env)
       if (signer) signers.set(trusting, signer)
       else
         logEvent('warn', 'dev_login_unavailable', {
-          why: `sessions come from ${config.source.kind === 'provider' ? config.source.provider.provider : `SESSION_SOURCE "${config.source.kind}"`}: sign in at the site`,
+          why: `sessions come from ${config.source.named}: sign in at the site`,
         })
       return trusting
     },

@@ -119,12 +119,24 @@ export class ConfigError extends TypeError {
 export class InvalidConfigError extends TypeError {
   override name = 'InvalidConfigError'
 
-  constructor(readonly problems: readonly ConfigError[]) {
-    super(problems.map((problem) => problem.message).join('; '))
+  /** `where`: what was configured, such as `jwtCookie()` for a library user's options. */
+  constructor(
+    readonly problems: readonly ConfigError[],
+    where?: string,
+  ) {
+    const list = problems.map((problem) => problem.message).join('; ')
+    super(where ? `${where}: ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${list}` : list)
   }
 
   /** The offending keys, for log lines. */
   get keys(): string[] {
     return this.problems.map((problem) => problem.key)
   }
+}
+
+/** A request refused because the configuration is wrong: the keys and problems go to the log. */
+export function configInvalid(problems: readonly ConfigError[]): TokenServiceError {
+  return new TokenServiceError('CONFIG_INVALID', 'config_invalid', {
+    log: { keys: problems.map(({ key }) => key), problems: problems.map(({ key, problem }) => ({ key, problem })) },
+  })
 }

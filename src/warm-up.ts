@@ -25,7 +25,6 @@ export async function warmUp(config: Config): Promise<void> {
     await verifySessionCookie(token, {
       algorithms: ['HS256'],
       clockToleranceSeconds: 0,
-      keySource: { kind: 'secret', secret: '' },
       getKey: async () => key,
     })
   }

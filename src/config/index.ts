@@ -9,15 +9,11 @@
 import { cacheScopeOf } from '../edge-cache'
 import { type ConfigError, InvalidConfigError } from '../errors'
 import { logEvent } from '../log'
-import type { SessionConfig } from '../session/verify'
 import { readRateLimitBinding } from './guards'
 import { ConfigProblems } from './problems'
-import { readProviderConfig } from './providers'
 import { isSecretName, secretsUsed, withoutUnusedSecrets } from './secrets'
-import { readSessionConfig } from './session'
 import { checkSettingNames } from './settings'
-import { readSourceConfig, type SessionSourceConfig, sourceKind } from './sources'
-import { optionalString } from './values'
+import { type ChosenSource, readSource } from './sources'
 import { readWidgets, type WidgetConfig, widgetSecretNames } from './widgets'
 
 export { isSecretName, secretsUsed, secretValueProblem, unusedSecrets } from './secrets'
@@ -36,13 +32,12 @@ export interface Env {
 export interface Config {
   /** The widgets served: one without `WIDGETS`, each on its own path. */
   widgets: WidgetConfig[]
-  /** The name of the session cookie, whatever the source. */
-  cookieName: string
-  source: SessionSourceConfig
-  /** How JWT sessions are verified; present when the source is `jwt`. */
-  session?: SessionConfig
+  /** The session source the vars chose (`SESSION_SOURCE` / `SESSION_PROVIDER`), its settings and the source. */
+  source: ChosenSource
   /** The `[[ratelimits]]` binding that limits tokens, when configured. */
   rateLimitBinding?: string
+  /** Salts the names of the location's shared cache entries: derived from the widget secrets. */
+  cacheScope: string
 }
 
 /** What the check before a deployment learns from the vars alone. */
@@ -101,19 +96,10 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
 async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean): Promise<Config | undefined> {
   checkSettingNames(env, problems)
   const widgets = await readWidgets(env, problems, secretsGiven)
+  const source = await readSource(env, problems, secretsGiven)
+  const rateLimitBinding = problems.read(() => readRateLimitBinding(env, secretsGiven))
   // Without secrets (the check before a deployment) nothing is cached, so no scope is needed.
   const cacheScope = secretsGiven ? await cacheScopeOf(widgetSecretNames(env).map((name) => String(env[name]))) : ''
-  const cookieName = problems.read(() => optionalString('SESSION_COOKIE', env.SESSION_COOKIE) ?? 'session')
-  const kind = problems.read(() => sourceKind(env))
-  let source = kind && (await readSourceConfig(env, kind, problems, secretsGiven, cacheScope))
-  let session = kind === 'jwt' ? await readSessionConfig(env, problems, secretsGiven, cacheScope) : undefined
-  if (kind === 'provider') {
-    const provider = await readProviderConfig(env, problems, secretsGiven, cacheScope)
-    source = provider && { kind, provider: provider.provider }
-    session = provider?.session
-  }
-  const rateLimitBinding = problems.read(() => readRateLimitBinding(env, secretsGiven))
-  if (!widgets || !cookieName || !source) return undefined
-  if (source.kind === 'jwt' && !session) return undefined
-  return { widgets, cookieName, source, session, rateLimitBinding }
+  if (!widgets || !source) return undefined
+  return { widgets, source, rateLimitBinding, cacheScope }
 }

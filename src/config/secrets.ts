@@ -8,10 +8,8 @@
  * as a warning (`npm run dev` for the local file, `npm run deploy` for the deployed ones).
  */
 import { ConfigError } from '../errors'
-import { providerOptionalSecretNames, providerSecretNames } from './providers'
-import { sessionKeyKind } from './session'
 import { isOwnName, isSecretSetting } from './settings'
-import { sourceNeedsSessionSecret } from './sources'
+import { sourceSecrets } from './sources'
 import { requiredString } from './values'
 import { checkConnectSecret } from './widget'
 import { widgetEntryList, widgetSecretNames } from './widgets'
@@ -25,13 +23,9 @@ export interface SecretsUsed {
 
 /** The secrets these vars make the Worker read. */
 export function secretsUsed(vars: Record<string, unknown>): SecretsUsed {
-  const needed = widgetSecretNames(vars)
-  const jwtWithSecret = vars.SESSION_PROVIDER === undefined && (vars.SESSION_SOURCE ?? 'jwt') === 'jwt'
-  if ((jwtWithSecret && sessionKeyKind(vars) === 'secret') || sourceNeedsSessionSecret(vars)) {
-    needed.push('SESSION_SECRET')
-  }
-  needed.push(...providerSecretNames(vars))
-  const optional = providerOptionalSecretNames(vars)
+  const source = sourceSecrets(vars)
+  const needed = [...widgetSecretNames(vars), ...source.needed]
+  const optional = [...source.optional]
   const policies = [
     vars.ANONYMOUS_POLICY,
     ...(widgetEntryList(vars.WIDGETS) ?? []).map((entry) => entry.ANONYMOUS_POLICY),

@@ -10,10 +10,14 @@
 import type { Context } from 'hono'
 import type { App } from '../app'
 import type { Config } from '../config'
+import { secretName } from '../config/input'
 import { isLoopbackHost, isRecord, structured } from '../config/values'
 import type { WidgetConfig } from '../config/widgets'
 import { MAX_TOKEN_CHARS } from '../constants'
 import { TokenServiceError } from '../errors'
+import { INTROSPECTION, type IntrospectionSettings } from '../session/introspection'
+import { JWT_COOKIE, type JwtCookieSettings } from '../session/jwt-cookie'
+import { KV_SESSIONS } from '../session/kv'
 import { inspectWidgetToken } from '../token-rules'
 import frameHtml from './cross-origin-frame.html'
 import pageHtml from './demo-page.html'
@@ -48,7 +52,7 @@ export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPage
         crossOriginAllowed: widget.origins.allows(crossOrigin),
       })),
       session: sessionSummary(config),
-      signIn: demoSignIn ? { cookie: config.cookieName } : { atTheSite: siteSignIn(config) },
+      signIn: demoSignIn ? { cookie: sessionCookieOf(config) } : { atTheSite: siteSignIn(config) },
       demoClaims: DEMO_CLAIMS,
       crossOriginPage: `${crossOrigin}/`,
     }
@@ -120,13 +124,13 @@ function crossOriginDemo(env: Record<string, unknown>): string {
  * in for this Worker too.
  */
 function siteSignIn(config: Config): string {
-  const { source } = config
+  const { recipe, settings } = config.source
   const whose =
-    source.kind === 'provider'
-      ? `Sessions here are ${source.provider.provider}'s own cookies`
-      : source.kind === 'introspection'
-        ? `Sessions here are the site's own cookies, which ${source.url.href} answers for`
-        : "Sessions here are records the site writes to Workers KV, named by the site's cookie"
+    recipe === INTROSPECTION
+      ? `Sessions here are the site's own cookies, which ${(settings as IntrospectionSettings).url.href} answers for`
+      : recipe === KV_SESSIONS
+        ? "Sessions here are records the site writes to Workers KV, named by the site's cookie"
+        : `Sessions here are ${recipe.name}'s own cookies`
   return `${whose}: /dev/login cannot make one. Sign in at your site, in this browser, with the site on localhost (a browser sends localhost's cookies whatever the port). "Same origin" then sends the cookies this browser has for localhost, and shows the token they get or the code that refuses them.`
 }
 
@@ -143,24 +147,30 @@ function widgetSummary(widget: WidgetConfig): Record<string, string> {
   }
 }
 
+/** The cookie the source reads, when it reads one by a name of the site's choosing. */
+function sessionCookieOf(config: Config): string | undefined {
+  const { cookie } = (config.source.settings ?? {}) as { cookie?: unknown }
+  return typeof cookie === 'string' ? cookie : undefined
+}
+
 /** The session settings every widget shares. */
 function sessionSummary(config: Config): Record<string, string> {
-  const { session, source } = config
-  const keys = session?.keySource
+  const { recipe, named, settings } = config.source
+  const cookie = sessionCookieOf(config)
+  const jwt = recipe === JWT_COOKIE ? (settings as JwtCookieSettings) : undefined
   return {
-    'session cookie': config.cookieName,
-    'session source':
-      source.kind === 'introspection'
-        ? source.url.href
-        : source.kind === 'provider'
-          ? `provider: ${source.provider.provider}`
-          : source.kind,
-    ...(keys && {
+    ...(cookie && { 'session cookie': cookie }),
+    'session source': recipe === INTROSPECTION ? (settings as IntrospectionSettings).url.href : named,
+    ...(jwt && {
       'session keys':
-        keys.kind === 'jwks' ? keys.url.href : keys.kind === 'secret' ? 'SESSION_SECRET' : 'SESSION_PUBLIC_KEY',
-      algorithms: session.algorithms.join(', '),
-      issuer: session.issuer ?? '(not checked)',
-      audience: session.audience?.join(', ') ?? '(not checked)',
+        jwt.keys.kind === 'jwks'
+          ? jwt.keys.url.href
+          : jwt.keys.kind === 'secret'
+            ? secretName(jwt.keys.ref)
+            : 'SESSION_PUBLIC_KEY',
+      algorithms: jwt.algorithms.join(', '),
+      issuer: jwt.issuer ?? '(not checked)',
+      audience: jwt.audience?.join(', ') ?? '(not checked)',
     }),
   }
 }

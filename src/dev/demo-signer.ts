@@ -7,8 +7,10 @@
  * for sessions whose `kid` is `dev-login`, besides the configured keys. Only `src/dev.ts`
  * uses this: a deployed Worker never trusts a key of its own making.
  */
-import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWTVerifyGetKey, type SignJWT } from 'jose'
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type SignJWT } from 'jose'
 import type { Config } from '../config'
+import { requireSecret } from '../config/input'
+import { JWT_COOKIE, type JwtCookieSettings } from '../session/jwt-cookie'
 
 export const DEMO_KID = 'dev-login'
 
@@ -19,14 +21,16 @@ export interface DemoSigner {
   sign(jwt: SignJWT): Promise<string>
 }
 
-/** Without JWT sessions (an opaque cookie the site checks) there is nothing to sign: no signer. */
-export async function createDemoSigner(config: Config): Promise<{ signer?: DemoSigner; config: Config }> {
-  const { session } = config
-  // A provider's cookies are the provider's own: sign in through the provider's SDK instead.
-  if (!session || config.source.kind === 'provider') return { config }
-  const algorithm = session.algorithms[0]
-  if (session.keySource.kind === 'secret') {
-    const secret = new TextEncoder().encode(session.keySource.secret)
+/** Without JWT sessions (an opaque cookie the site checks, a provider's) there is nothing to sign: no signer. */
+export async function createDemoSigner(
+  config: Config,
+  env: Record<string, unknown>,
+): Promise<{ signer?: DemoSigner; config: Config }> {
+  if (config.source.recipe !== JWT_COOKIE) return { config }
+  const settings = config.source.settings as JwtCookieSettings
+  const algorithm = settings.algorithms[0]
+  if (settings.keys.kind === 'secret') {
+    const secret = new TextEncoder().encode(requireSecret(settings.keys.ref, env))
     const signer = {
       algorithm,
       sign: (jwt: SignJWT) => jwt.setProtectedHeader({ alg: algorithm, typ: 'JWT' }).sign(secret),
@@ -40,8 +44,9 @@ export async function createDemoSigner(config: Config): Promise<{ signer?: DemoS
     jwks: { keys: [publicJwk] },
     sign: (jwt) => jwt.setProtectedHeader({ alg: algorithm, kid: DEMO_KID, typ: 'JWT' }).sign(pair.privateKey),
   }
-  const configured: JWTVerifyGetKey = session.getKey
-  const getKey: JWTVerifyGetKey = (header, token) =>
-    header.kid === DEMO_KID ? pair.publicKey : configured(header, token)
-  return { signer, config: { ...config, session: { ...session, getKey } } }
+  const trusting = { ...settings, trust: { kid: DEMO_KID, key: pair.publicKey } }
+  return {
+    signer,
+    config: { ...config, source: { ...config.source, settings: trusting, source: JWT_COOKIE.create(trusting) } },
+  }
 }

@@ -17,6 +17,7 @@ import type { Config } from '../config'
 import { isRecord } from '../config/values'
 import { MAX_COOKIE_BYTES } from '../constants'
 import { TokenServiceError } from '../errors'
+import type { JwtCookieSettings } from '../session/jwt-cookie'
 import type { DemoSigner } from './demo-signer'
 
 export const DEMO_CLAIMS: Record<string, unknown> = {
@@ -42,11 +43,12 @@ const encoder = new TextEncoder()
 const COOKIE_SCOPE = { path: '/', secure: true } as const
 
 export function mountDevLogin(app: App, config: Config, signer: DemoSigner): void {
-  const { session, cookieName } = config
+  const session = config.source.settings as JwtCookieSettings
+  const cookieName = session.cookie
   const signIn = async (c: Context, claims: Record<string, unknown>) => {
     let jwt = new SignJWT(claims).setIssuedAt().setExpirationTime(`${DEMO_SESSION_SECONDS}s`)
-    if (session?.issuer) jwt = jwt.setIssuer(session.issuer)
-    if (session?.audience) jwt = jwt.setAudience(session.audience)
+    if (session.issuer) jwt = jwt.setIssuer(session.issuer)
+    if (session.audience) jwt = jwt.setAudience(session.audience)
     const value = await signer.sign(jwt)
     // A browser drops a larger cookie without a word, and the page would say "Signed in".
     const bytes = encoder.encode(`${cookieName}=${value}`).byteLength - 1

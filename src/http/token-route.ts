@@ -26,6 +26,7 @@ export function tokenHandler(config: Config, widget: WidgetConfig, source: Sessi
     const identity = await source.identify({
       cookies: CookieJar.of(request),
       env: c.env,
+      cacheScope: config.cacheScope,
       identityOf,
       beforeLookup: lookupGuard(request, c.env, config),
     })

@@ -17,6 +17,8 @@
  *   strict: the chunks from `.0` without a gap, each once, never beside a whole cookie of the
  *   name, at most `MAX_COOKIE_CHUNKS`, and the joined value at most `MAX_SESSION_CHARS`.
  */
+import type { SettingsInput } from '../config/input'
+import { optionalString } from '../config/values'
 import { MAX_COOKIE_BYTES, MAX_COOKIE_CHUNKS, MAX_SESSION_CHARS } from '../constants'
 import { TokenServiceError } from '../errors'
 
@@ -139,4 +141,9 @@ export function jsCookieName(name: string): string {
   return encodeURIComponent(name)
     .replace(/%(2[346B]|5E|60|7C)/g, decodeURIComponent)
     .replace(/[()]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+/** The session cookie's name setting (`cookie`, the var `SESSION_COOKIE`), whatever the source. */
+export function readCookieName(input: SettingsInput<'cookie'>, fallback = 'session'): string {
+  return optionalString(input.key('cookie'), input.value('cookie')) ?? fallback
 }

@@ -16,27 +16,51 @@
  * same expiry (within a count and a byte budget), so a visitor's next token skips the cache's
  * round trip.
  */
+import type { SecretRef } from '../config/input'
+import { integerInRange, requiredString, secureUrl } from '../config/values'
 import { MAX_LOOKED_UP_COOKIES } from '../constants'
 import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
 import { sessionUnavailable, TokenServiceError } from '../errors'
 import { fetchWithin, OutboundError, readBodyWithin } from '../outbound'
-import { percentDecoded } from './cookies'
+import { percentDecoded, readCookieName } from './cookies'
 import { claimNumber, parseExactly } from './exact-json'
-import { isSignedCookieValid } from './signed-cookie'
+import { type SessionRecipe, sourceFromOptions } from './recipe'
+import { readSignature, SIGNATURE_VARS, signatureChecker } from './signed-cookie'
 import { eachCookie, type IdentifyContext, type Identity, oneVisitor, type SessionSource } from './source'
 
-export interface IntrospectionConfig {
-  kind: 'introspection'
+export interface IntrospectionOptions {
+  /** The session cookie's name (default `session`), forwarded as the browser sent it. */
+  cookie?: string
+  /** The site's "who is this?" URL (https; plain http only on loopback). */
+  url: string
+  /** How long to wait for the site, 100–10,000 ms (default 1,500); then `503 SESSION_UNAVAILABLE`. */
+  timeoutMs?: number
+  /** How long a signed-in answer is reused at the edge, 0–3,600 s (default 60). */
+  cacheSeconds?: number
+  /** How long a signed-out answer is reused, 0–300 s (default 10). */
+  negativeCacheSeconds?: number
+  /** `"express-session"`: the cookie's `s:<id>.<signature>` is checked with `secret` before any call. */
+  cookieSignature?: 'express-session'
+  secret?: SecretRef
+}
+
+const VARS = {
+  cookie: 'SESSION_COOKIE',
+  url: 'SESSION_INTROSPECTION_URL',
+  timeoutMs: 'SESSION_INTROSPECTION_TIMEOUT_MS',
+  cacheSeconds: 'SESSION_INTROSPECTION_CACHE_SECONDS',
+  negativeCacheSeconds: 'SESSION_INTROSPECTION_NEGATIVE_CACHE_SECONDS',
+  ...SIGNATURE_VARS,
+} as const
+
+export interface IntrospectionSettings {
+  cookie: string
   url: URL
   timeoutMs: number
-  /** How long a "signed in" answer is reused at the edge; 0: never. */
   cacheSeconds: number
-  /** How long a "not signed in" answer is reused. */
   negativeCacheSeconds: number
   /** When set, express-session's `s:<id>.<signature>` is checked before calling out. */
-  signedCookieKey?: CryptoKey
-  /** Salts the edge cache's entry names (see `edge-cache.ts`). */
-  cacheScope: string
+  signature?: SecretRef
 }
 
 /** The largest answer read from the site: a "who is this?" answer is a few hundred bytes. */
@@ -54,16 +78,49 @@ interface CachedAnswer {
   expiresAt: number
 }
 
-export function introspectionSource(cookieName: string, config: IntrospectionConfig): SessionSource {
+export const INTROSPECTION: SessionRecipe<keyof typeof VARS, IntrospectionSettings> = {
+  name: 'introspection',
+  vars: VARS,
+  secrets: (input) => ({
+    needed: input.value('cookieSignature') === undefined ? [] : [input.key('secret')],
+    optional: [],
+  }),
+  read: (input, problems) =>
+    problems.fields({
+      cookie: () => readCookieName(input),
+      url: () => secureUrl(input.key('url'), requiredString(input.key('url'), input.value('url'))),
+      timeoutMs: () =>
+        integerInRange(input.key('timeoutMs'), input.value('timeoutMs'), { min: 100, max: 10_000, fallback: 1_500 }),
+      cacheSeconds: () =>
+        integerInRange(input.key('cacheSeconds'), input.value('cacheSeconds'), { min: 0, max: 3_600, fallback: 60 }),
+      negativeCacheSeconds: () =>
+        integerInRange(input.key('negativeCacheSeconds'), input.value('negativeCacheSeconds'), {
+          min: 0,
+          max: 300,
+          fallback: 10,
+        }),
+      signature: () => readSignature(input),
+    }),
+  create: (settings) => introspectionSource(settings),
+}
+
+/** Opaque sessions the site's "who is this?" URL answers for: options checked now, every mistake at once. */
+export function introspection(options: IntrospectionOptions): SessionSource {
+  return sourceFromOptions(INTROSPECTION, options, 'introspection')
+}
+
+function introspectionSource(config: IntrospectionSettings): SessionSource {
+  const { cookie: cookieName } = config
   const pending = new Map<string, Promise<Identity>>()
   const remembered = new Memory(REMEMBERED_ANSWERS, REMEMBERED_BYTES)
+  const signedBySite = config.signature && signatureChecker(config.signature)
 
   async function introspect(cookie: string, context: IdentifyContext): Promise<Identity> {
     // `cookie` is as the browser sent it (forwarded unchanged); its signature covers the decoded value.
-    if (config.signedCookieKey && !(await isSignedCookieValid(percentDecoded(cookie), config.signedCookieKey))) {
+    if (signedBySite && !(await signedBySite(percentDecoded(cookie), context.env))) {
       throw new TokenServiceError('SESSION_INVALID', 'bad_cookie_signature')
     }
-    const cacheKey = await cacheKeyFor(config.url, `${cookieName}=${cookie}`, config.cacheScope)
+    const cacheKey = await cacheKeyFor(config.url, `${cookieName}=${cookie}`, context.cacheScope)
     const known = remembered.get(cacheKey) ?? (await readCache(cacheKey, remembered))
     if (known && known.expiresAt > Date.now()) return known.identity
     remembered.delete(cacheKey)
@@ -89,6 +146,8 @@ export function introspectionSource(cookieName: string, config: IntrospectionCon
   }
 
   return {
+    kind: 'introspection',
+    settings: config,
     identify(context) {
       const copies = context.cookies.copies(cookieName, { raw: true })
       if (copies.length > MAX_LOOKED_UP_COOKIES) {
@@ -100,7 +159,7 @@ export function introspectionSource(cookieName: string, config: IntrospectionCon
   }
 }
 
-async function askSite(config: IntrospectionConfig, cookieName: string, cookie: string): Promise<Identity> {
+async function askSite(config: IntrospectionSettings, cookieName: string, cookie: string): Promise<Identity> {
   let text: string
   try {
     const headers = { Cookie: `${cookieName}=${cookie}`, Accept: 'application/json' }

@@ -19,15 +19,28 @@ export type Identity = { kind: 'visitor'; claims: SessionClaims } | { kind: 'ano
 /** What a source is given for one request. */
 export interface IdentifyContext {
   cookies: CookieJar
+  /** The request's env: bindings, and the secrets a source reads (`SecretRef`). */
   env: Record<string, unknown>
+  /** Salts the names of the location's shared cache entries (see `edge-cache.ts`): derived from the widget's secret. */
+  cacheScope: string
   /** What the token would carry for these claims: copies that agree on it are one visitor. */
   identityOf(claims: SessionClaims): string
   /** Awaited before any call to another host on this request's behalf (the rate limit runs then). */
   beforeLookup(): Promise<void>
 }
 
+/**
+ * A session source: the interface every source implements (see CONTRIBUTING.md, "Adding a
+ * session source"). It reads cookies only through `context.cookies` and answers through
+ * `oneVisitor`, so that the copies rule holds whatever the source.
+ */
 export interface SessionSource {
+  /** What it is, for logs and the demo page: `jwt`, `introspection`, `kv`, `cognito`, … */
+  readonly kind: string
+  /** Who the visitor is: a visitor with claims, nobody signed in, or a coded refusal (thrown). */
   identify(context: IdentifyContext): Promise<Identity>
+  /** The recipe's settings, for the development entry's demo sign-in and page. */
+  readonly settings?: unknown
 }
 
 /** One copy of a session, identified when asked. */
@@ -44,10 +57,16 @@ export function eachCookie(copies: readonly CookieCopy[], identifyOne: (value: s
 
 /**
  * The one rule for several copies. None: nobody is signed in (`signedOut` says why). One: its
- * own answer. Several: every copy is identified; visitors whose claims give different
- * identities are refused (one was planted); otherwise the visitor they agree on, and with no
- * visitor at all, the first copy's answer. A copy that fails (forged, expired) never outweighs
- * one that identifies the visitor.
+ * own answer. Several: every copy is identified, and a token is issued only for a visitor they
+ * do not contradict:
+ * - visitors whose claims give different identities are refused (`SESSION_AMBIGUOUS`): one was
+ *   planted;
+ * - a copy that could be the visitor's own session without identifying anyone now (expired,
+ *   signed out at the site, not checkable right now) wins over a visitor beside it: its answer is
+ *   given, so that a planted valid session never stands in for the visitor's expired one;
+ * - a copy that is no session of this site at all (`SESSION_INVALID`: forged, malformed, another
+ *   app's cookie of the same name) is left aside.
+ * With no visitor at all, the first copy's answer.
  */
 export async function oneVisitor(
   copies: readonly SessionCopy[],
@@ -70,8 +89,25 @@ export async function oneVisitor(
       log: { cookies: copies.length, visitors: visitors.length },
     })
   }
-  if (visitors.length > 0) return visitors[0]
-  const first = results[0]
-  if (first.status === 'rejected') throw first.reason
-  return first.value
+  const standsAgainst =
+    visitors.length > 0 ? results.find((result) => !identifies(result) && !notASession(result)) : undefined
+  const answer =
+    visitors.length > 0 && !standsAgainst
+      ? { status: 'fulfilled' as const, value: visitors[0] }
+      : (standsAgainst ?? results[0])
+  if (answer.status === 'rejected') throw answer.reason
+  return answer.value
+}
+
+function identifies(result: PromiseSettledResult<Identity>): boolean {
+  return result.status === 'fulfilled' && result.value.kind === 'visitor'
+}
+
+/** A copy refused as no session of this site (forged, malformed, another app's cookie of the name). */
+function notASession(result: PromiseSettledResult<Identity>): boolean {
+  return (
+    result.status === 'rejected' &&
+    result.reason instanceof TokenServiceError &&
+    result.reason.code === 'SESSION_INVALID'
+  )
 }

@@ -14,7 +14,6 @@ import {
 import { MAX_NUMERIC_DATE, MAX_SESSION_CHARS } from '../constants'
 import { TokenServiceError } from '../errors'
 import { parseExactly } from './exact-json'
-import type { SessionKeySource } from './keys'
 
 export interface SessionConfig {
   /** Pinned by configuration; the token's own `alg` is only ever checked against this list. */
@@ -24,7 +23,6 @@ export interface SessionConfig {
   clockToleranceSeconds: number
   /** When set, sessions must carry `iat` and be at most this old. */
   maxAgeSeconds?: number
-  keySource: SessionKeySource
   getKey: JWTVerifyGetKey
   /**
    * A remote key set's refetch after a session without `kid` failed every key held (a kid-less

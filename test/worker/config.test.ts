@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type Env, readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
+import type { JwtCookieSettings } from '../../src/session/jwt-cookie'
 import { errorCode, fetchWithEnv, sessionCookie, tokenRequest, workerWithEnv } from './helpers'
 
 afterEach(() => {
@@ -29,9 +30,10 @@ describe('The demo configuration in wrangler.toml', () => {
     const config = await readConfig(demoEnv)
     expect(config.widgets[0].tokenPath).toBe('/token')
     expect(config.widgets[0].token.ttlSeconds).toBe(300)
-    expect(config.cookieName).toBe('session')
-    expect(config.session?.algorithms).toEqual(['HS256'])
-    expect(config.session?.clockToleranceSeconds).toBe(30)
+    const session = config.source.settings as JwtCookieSettings
+    expect(session.cookie).toBe('session')
+    expect(session.algorithms).toEqual(['HS256'])
+    expect(session.clockToleranceSeconds).toBe(30)
     expect(config.widgets[0].mapping.map((rule) => rule.to)).toEqual([
       'attributes.memberId',
       'attributes.name',
@@ -50,8 +52,9 @@ describe('The demo configuration in wrangler.toml', () => {
     })
     expect(config.widgets[0].tokenPath).toBe('/token')
     expect(config.widgets[0].token.ttlSeconds).toBe(300)
-    expect(config.cookieName).toBe('session')
-    expect(config.session?.issuer).toBeUndefined()
+    const session = config.source.settings as JwtCookieSettings
+    expect(session.cookie).toBe('session')
+    expect(session.issuer).toBeUndefined()
     expect(config.widgets[0].mapping).toEqual([])
   })
 
@@ -64,7 +67,7 @@ describe('The demo configuration in wrangler.toml', () => {
       CONTACT_MAPPING: '[{"to":"attributes.id","claim":"sub","required":true}]',
     })
     expect(config.widgets[0].token.ttlSeconds).toBe(120)
-    expect(config.session?.algorithms).toEqual(['HS256', 'HS512'])
+    expect((config.source.settings as JwtCookieSettings).algorithms).toEqual(['HS256', 'HS512'])
     expect(config.widgets[0].origins.allows('https://a.example.com')).toBe(true)
     expect(config.widgets[0].mapping[0].to).toBe('attributes.id')
   })

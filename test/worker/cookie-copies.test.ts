@@ -59,6 +59,36 @@ describe('Finding 1: copies are compared by what the token would carry, not by s
   })
 })
 
+describe("A planted valid session beside the visitor's expired one (the attacker's try of issue 15)", () => {
+  it("Should answer the visitor's own refusal, never the planted identity (JWT)", async () => {
+    const expired = await sessionCookie({ sub: 'member-1', name: 'Ann' }, (jwt) => jwt, {
+      expires: Math.floor(Date.now() / 1000) - 600,
+    })
+    const planted = await sessionCookie({ sub: 'mallory', name: 'Mallory' })
+    const response = await fetchWithEnv(withCookie(`session=${planted}; session=${expired}`), byId('sub'))
+    expect(response.status).toBe(401)
+    expect(await errorCode(response)).toBe('SESSION_EXPIRED')
+  })
+
+  it("Should answer the site's signed-out over a planted session (introspection)", async () => {
+    const config = introspection(meUrl('/api/id'), byId('id'))
+    const mallory = await siteSession('mallory')
+    const response = await fetchWithEnv(withCookie(`connect.sid=${mallory}; connect.sid=s%3Aended-session.x`), config)
+    expect(await errorCode(response)).toBe('SESSION_MISSING')
+  })
+
+  it("Should still take the visitor's session beside a copy that is no session of this site", async () => {
+    const forged = await sessionCookie({ sub: 'mallory' }, (jwt) => jwt, {
+      secret: 'another-apps-secret-for-its-own-cookie',
+    })
+    const response = await fetchWithEnv(
+      withCookie(`session=${forged}; session=${await sessionCookie({ sub: 'member-1' })}`),
+      byId('sub'),
+    )
+    expect((await widgetToken(response)).claims.attributes).toEqual({ memberId: 'member-1' })
+  })
+})
+
 describe("Finding 3: a planted whole cookie beside the visitor's chunks", async () => {
   const [authjs, supabase] = [await providerFixtures('authjs'), await providerFixtures('supabase')]
   const AUTHJS = { ...WITHOUT_DEMO_JWT, SESSION_COOKIE: undefined, SESSION_PROVIDER: 'authjs', ...byId('sub') }

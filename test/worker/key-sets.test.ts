@@ -204,7 +204,6 @@ describe('Issue 15, finding 11: a rotation of keys without kid', () => {
   const sessionConfig = (keySet: RemoteKeySet): SessionConfig => ({
     algorithms: ['RS256'],
     clockToleranceSeconds: 30,
-    keySource: { kind: 'jwks', url: keySet.url, maxStaleSeconds: 86_400, cacheScope: 'test' },
     getKey: keySet.getKey,
     refreshKeys: keySet.refreshKeys,
   })

@@ -8,20 +8,87 @@
  * site's origins). A pending session (`sts: "pending"`, tasks left such as choosing an
  * organization) is signed out, as `@clerk/backend` treats it by default, unless configured.
  */
-import { TokenServiceError } from '../../errors'
+import { optionalBoolean, requiredString, stringList } from '../../config/values'
+import { ConfigError, TokenServiceError } from '../../errors'
 import { claimNumber } from '../exact-json'
+import { checkJwtKeys, JWT_VARS, type JwtSettings, jwtVerifier } from '../jwt-settings'
+import { type SessionRecipe, sourceFromOptions } from '../recipe'
 import { eachCookie, type Identity, oneVisitor, type SessionCopy, type SessionSource } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
 
-export interface ClerkConfig {
-  provider: 'clerk'
-  /** `clerk.example.com`: the issuer's host, from the publishable key. */
-  frontendApi: string
-  /** The publishable key's cookie suffix: the first 8 characters of its SHA-1, base64url. */
-  cookieSuffix: string
+export interface ClerkOptions extends ProviderJwtOptions {
+  /** The app's publishable key (`pk_test_…`/`pk_live_…`): it names the frontend API and the cookies' suffix. */
+  publishableKey: string
+  /** The site's origins: a session's `azp` must be one of them. */
+  authorizedParties: string[]
+  /** As Clerk's own option: a session with tasks left counts as signed out (default true). */
+  treatPendingAsSignedOut?: boolean
+  /** Clerk's "JWT public key" (a PEM), instead of the frontend API's JWKS. */
+  publicKey?: string
+}
+
+const VARS = {
+  publishableKey: 'CLERK_PUBLISHABLE_KEY',
+  authorizedParties: 'CLERK_AUTHORIZED_PARTIES',
+  treatPendingAsSignedOut: 'CLERK_TREAT_PENDING_AS_SIGNED_OUT',
+  publicKey: JWT_VARS.publicKey,
+  ...PROVIDER_JWT_VARS,
+} as const
+
+export interface ClerkSettings {
+  publishableKey: string
   authorizedParties: string[]
   /** Whether a session with tasks left (`sts: "pending"`) counts as signed in (Clerk's default: no). */
   acceptPending: boolean
+  jwt: JwtSettings
+}
+
+export const CLERK: SessionRecipe<keyof typeof VARS, ClerkSettings> = {
+  name: 'clerk',
+  vars: VARS,
+  secrets: () => ({ needed: [], optional: [] }),
+  read(input, problems) {
+    const own = problems.fields({
+      publishableKey: () => {
+        const key = input.key('publishableKey')
+        const publishableKey = requiredString(key, input.value('publishableKey'))
+        if (!frontendApiOf(publishableKey))
+          throw new ConfigError(key, "must be the app's publishable key, pk_test_… or pk_live_…")
+        return publishableKey
+      },
+      authorizedParties: () => {
+        const key = input.key('authorizedParties')
+        const parties = stringList(key, input.value('authorizedParties'))
+        if (parties.length === 0) {
+          throw new ConfigError(
+            key,
+            'must list the origins of your site (the tokens\' azp), e.g. ["https://www.example.com"]',
+          )
+        }
+        return parties
+      },
+      // Clerk's own option, `treatPendingAsSignedOut`, defaults to true.
+      acceptPending: () =>
+        !optionalBoolean(input.key('treatPendingAsSignedOut'), input.value('treatPendingAsSignedOut'), true),
+    })
+    if (!own) return undefined
+    const issuer = `https://${frontendApiOf(own.publishableKey)}`
+    const jwt = readProviderJwt(input, problems, {
+      algorithms: ['RS256'],
+      issuer,
+      // Clerk offers its key as a PEM ("JWT public key") besides its JWKS.
+      jwksUrl: input.value('publicKey') === undefined ? `${issuer}/.well-known/jwks.json` : undefined,
+    })
+    return jwt && { ...own, jwt }
+  },
+  check: (settings, input, problems) => checkJwtKeys(settings.jwt, problems, input.key('publicKey')),
+  create: (settings) => clerkSource(settings),
+}
+
+/** Clerk sessions (`__session` and `__client_uat`): options checked now, every mistake at once. */
+export function clerk(options: ClerkOptions): SessionSource {
+  return sourceFromOptions(CLERK, options, 'clerk')
 }
 
 /** `pk_test_…` / `pk_live_…`: base64 of the frontend API host followed by `$`. */
@@ -47,8 +114,10 @@ export async function clerkCookieSuffix(publishableKey: string): Promise<string>
 /** `__client_uat`: seconds since the epoch; `0` once signed out. */
 const CLIENT_UAT = /^(0|[1-9]\d{0,11})$/
 
-export function clerkSource(config: ClerkConfig, session: SessionConfig): SessionSource {
-  async function identifyOne(token: string, clientUat: number): Promise<Identity> {
+function clerkSource(config: ClerkSettings): SessionSource {
+  const verifier = jwtVerifier(config.jwt)
+  let ownSuffix: Promise<string> | undefined
+  async function identifyOne(token: string, clientUat: number, session: SessionConfig): Promise<Identity> {
     const claims = await verifySessionCookie(token, session)
     if (typeof claims.azp !== 'string' || !config.authorizedParties.includes(claims.azp)) {
       throw new TokenServiceError('SESSION_INVALID', 'clerk_azp_not_authorized')
@@ -61,11 +130,15 @@ export function clerkSource(config: ClerkConfig, session: SessionConfig): Sessio
     return { kind: 'visitor', claims }
   }
   return {
+    kind: 'clerk',
+    settings: config,
     // The suffixed cookies and the plain ones are copies of one session: each pair is read, and
     // the copies rule refuses pairs that name different visitors.
-    identify(context) {
+    async identify(context) {
+      const session = await verifier(context.env, context.cacheScope)
+      ownSuffix ??= clerkCookieSuffix(config.publishableKey)
       const copies: SessionCopy[] = []
-      for (const suffix of [`_${config.cookieSuffix}`, '']) {
+      for (const suffix of [`_${await ownSuffix}`, '']) {
         const uats = context.cookies.copies(`__client_uat${suffix}`)
         if (uats.length === 0) continue
         if (uats.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'clerk_client_uat_sent_twice')
@@ -78,7 +151,7 @@ export function clerkSource(config: ClerkConfig, session: SessionConfig): Sessio
           copies.push(async () => ({ kind: 'anonymous', why }))
           continue
         }
-        copies.push(...eachCookie(sessions, (token) => identifyOne(token, Number(uat.value))))
+        copies.push(...eachCookie(sessions, (token) => identifyOne(token, Number(uat.value), session)))
       }
       return oneVisitor(copies, context, 'clerk_signed_out')
     },

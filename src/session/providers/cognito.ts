@@ -11,15 +11,28 @@
  * Names are built with Amplify's own cookie-name encoding and compared as sent. Expired means
  * expired, even though Amplify refreshes in the browser: the widget asks again after the refresh.
  */
-import { TokenServiceError } from '../../errors'
+import { requiredString } from '../../config/values'
+import { ConfigError, TokenServiceError } from '../../errors'
 import { type CookieCopy, type CookieJar, jsCookieName } from '../cookies'
+import { type JwtSettings, jwtVerifier } from '../jwt-settings'
+import { type SessionRecipe, sourceFromOptions } from '../recipe'
 import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
 import { type SessionClaims, type SessionConfig, verifySessionCookie } from '../verify'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
 
-export interface CognitoConfig {
-  provider: 'cognito'
+export interface CognitoOptions extends ProviderJwtOptions {
+  /** The user pool id, `<region>_<id>`. */
+  userPoolId: string
+  /** The app client id (the ID token's `aud`, the access token's `client_id`). */
+  clientId: string
+}
+
+const VARS = { userPoolId: 'COGNITO_USER_POOL_ID', clientId: 'COGNITO_CLIENT_ID', ...PROVIDER_JWT_VARS } as const
+
+export interface CognitoSettings {
   userPoolId: string
   clientId: string
+  jwt: JwtSettings
 }
 
 /** `us-east-1_AbCdEf123`: the region, then the pool's id. */
@@ -31,18 +44,54 @@ export function cognitoIssuer(userPoolId: string): string {
   return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
 }
 
-export function cognitoSource(config: CognitoConfig, session: SessionConfig): SessionSource {
+export const COGNITO: SessionRecipe<keyof typeof VARS, CognitoSettings> = {
+  name: 'cognito',
+  vars: VARS,
+  secrets: () => ({ needed: [], optional: [] }),
+  read(input, problems) {
+    const ids = problems.fields({
+      userPoolId: () => {
+        const userPoolId = requiredString(input.key('userPoolId'), input.value('userPoolId'))
+        if (!USER_POOL_ID.test(userPoolId)) {
+          throw new ConfigError(input.key('userPoolId'), 'must be a user pool id such as "us-east-1_AbCdEf123"')
+        }
+        return userPoolId
+      },
+      clientId: () => requiredString(input.key('clientId'), input.value('clientId')),
+    })
+    if (!ids) return undefined
+    const issuer = cognitoIssuer(ids.userPoolId)
+    const jwt = readProviderJwt(input, problems, {
+      algorithms: ['RS256'],
+      issuer,
+      jwksUrl: `${issuer}/.well-known/jwks.json`,
+    })
+    return jwt && { ...ids, jwt }
+  },
+  create: (settings) => cognitoSource(settings),
+}
+
+/** Amazon Cognito sessions as Amplify JS v6 keeps them: options checked now, every mistake at once. */
+export function cognito(options: CognitoOptions): SessionSource {
+  return sourceFromOptions(COGNITO, options, 'cognito')
+}
+
+function cognitoSource(config: CognitoSettings): SessionSource {
   const prefix = `CognitoIdentityServiceProvider.${config.clientId}`
+  const verifier = jwtVerifier(config.jwt)
   return {
-    identify(context) {
+    kind: 'cognito',
+    settings: config,
+    async identify(context) {
+      const session = await verifier(context.env, context.cacheScope)
       const { cookies } = context
       // Each LastAuthUser copy names a user, whose tokens are the copy; the copies rule compares them.
-      const copies = eachCookie(cookies.copies(`${prefix}.LastAuthUser`), (user) => userSession(user, cookies))
+      const copies = eachCookie(cookies.copies(`${prefix}.LastAuthUser`), (user) => userSession(user, cookies, session))
       return oneVisitor(copies, context, 'cognito_signed_out')
     },
   }
 
-  async function userSession(user: string, cookies: CookieJar): Promise<Identity> {
+  async function userSession(user: string, cookies: CookieJar, session: SessionConfig): Promise<Identity> {
     const names = `${prefix}.${jsCookieName(user)}`
     const idToken = onlyCopy(cookies.copies(`${names}.idToken`))
     const accessToken = onlyCopy(cookies.copies(`${names}.accessToken`))

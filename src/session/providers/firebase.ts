@@ -5,14 +5,29 @@
  * max-age is honoured) or a JWKS; `iss = https://session.firebase.google.com/<projectId>`,
  * `aud = <projectId>`, a non-empty `sub`, and an `auth_time` that is not ahead.
  */
-import { TokenServiceError } from '../../errors'
+import { requiredString } from '../../config/values'
+import { ConfigError, TokenServiceError } from '../../errors'
+import { readCookieName } from '../cookies'
 import { claimNumber } from '../exact-json'
+import { type JwtSettings, jwtVerifier } from '../jwt-settings'
+import { type SessionRecipe, sourceFromOptions } from '../recipe'
 import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
 
-export interface FirebaseConfig {
-  provider: 'firebase'
+export interface FirebaseOptions extends ProviderJwtOptions {
+  /** The Firebase project id (the session cookie's `aud`). */
   projectId: string
+  /** The name your site sets the session cookie under (default `session`; Firebase Hosting passes only `__session`). */
+  cookie?: string
+}
+
+const VARS = { projectId: 'FIREBASE_PROJECT_ID', cookie: 'SESSION_COOKIE', ...PROVIDER_JWT_VARS } as const
+
+export interface FirebaseSettings {
+  projectId: string
+  cookie: string
+  jwt: JwtSettings
 }
 
 /** Google's certificates for session cookies. */
@@ -21,12 +36,40 @@ export const FIREBASE_SESSION_KEYS_URL = 'https://www.googleapis.com/identitytoo
 /** Firebase project ids: 6–30 lowercase letters, digits and hyphens. */
 export const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/
 
-export function firebaseIssuer(projectId: string): string {
-  return `https://session.firebase.google.com/${projectId}`
+export const FIREBASE: SessionRecipe<keyof typeof VARS, FirebaseSettings> = {
+  name: 'firebase',
+  vars: VARS,
+  secrets: () => ({ needed: [], optional: [] }),
+  read(input, problems) {
+    const own = problems.fields({
+      projectId: () => {
+        const projectId = requiredString(input.key('projectId'), input.value('projectId'))
+        if (!PROJECT_ID.test(projectId))
+          throw new ConfigError(input.key('projectId'), 'must be a Firebase project id such as "my-app-1234"')
+        return projectId
+      },
+      cookie: () => readCookieName(input),
+    })
+    if (!own) return undefined
+    const jwt = readProviderJwt(input, problems, {
+      algorithms: ['RS256'],
+      issuer: `https://session.firebase.google.com/${own.projectId}`,
+      jwksUrl: FIREBASE_SESSION_KEYS_URL,
+      audience: [own.projectId],
+    })
+    return jwt && { ...own, jwt }
+  },
+  create: (settings) => firebaseSource(settings),
 }
 
-export function firebaseSource(cookieName: string, session: SessionConfig): SessionSource {
-  async function identifyOne(cookie: string): Promise<Identity> {
+/** Firebase Auth session cookies: options checked now, every mistake at once. */
+export function firebase(options: FirebaseOptions): SessionSource {
+  return sourceFromOptions(FIREBASE, options, 'firebase')
+}
+
+function firebaseSource(config: FirebaseSettings): SessionSource {
+  const verifier = jwtVerifier(config.jwt)
+  async function identifyOne(cookie: string, session: SessionConfig): Promise<Identity> {
     const claims = await verifySessionCookie(cookie, session)
     if (typeof claims.sub !== 'string' || claims.sub === '') {
       throw new TokenServiceError('SESSION_INVALID', 'firebase_without_subject')
@@ -38,7 +81,12 @@ export function firebaseSource(cookieName: string, session: SessionConfig): Sess
     return { kind: 'visitor', claims }
   }
   return {
-    identify: (context) =>
-      oneVisitor(eachCookie(context.cookies.copies(cookieName), identifyOne), context, 'firebase_signed_out'),
+    kind: 'firebase',
+    settings: config,
+    async identify(context) {
+      const session = await verifier(context.env, context.cacheScope)
+      const copies = eachCookie(context.cookies.copies(config.cookie), (cookie) => identifyOne(cookie, session))
+      return oneVisitor(copies, context, 'firebase_signed_out')
+    },
   }
 }

@@ -7,25 +7,69 @@
  * Supabase user (`is_anonymous`) is a guest here: the anonymous policy applies.
  */
 import { base64url } from 'jose'
-import { TokenServiceError } from '../../errors'
+import type { SecretRef } from '../../config/input'
+import { requiredString } from '../../config/values'
+import { ConfigError, TokenServiceError } from '../../errors'
+import { type JwtSettings, jwtVerifier } from '../jwt-settings'
+import { type SessionRecipe, sourceFromOptions } from '../recipe'
 import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
 import { type SessionConfig, verifySessionCookie } from '../verify'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
 
-export interface SupabaseConfig {
-  provider: 'supabase'
+export interface SupabaseOptions extends ProviderJwtOptions {
+  /** The project ref of `https://<ref>.supabase.co`. */
   projectRef: string
+  /** Projects still on the legacy HS256 JWT secret: that secret; otherwise the project's JWKS. */
+  jwtSecret?: SecretRef
+}
+
+const VARS = { projectRef: 'SUPABASE_PROJECT_REF', jwtSecret: 'SUPABASE_JWT_SECRET', ...PROVIDER_JWT_VARS } as const
+
+export interface SupabaseSettings {
+  projectRef: string
+  jwt: JwtSettings
 }
 
 /** Supabase project refs are 20 lowercase letters. */
 export const PROJECT_REF = /^[a-z]{20}$/
 
-export function supabaseIssuer(projectRef: string): string {
-  return `https://${projectRef}.supabase.co/auth/v1`
+export const SUPABASE: SessionRecipe<keyof typeof VARS, SupabaseSettings> = {
+  name: 'supabase',
+  vars: VARS,
+  secrets: (input) => ({ needed: [], optional: [input.key('jwtSecret')] }),
+  read(input, problems) {
+    const projectRef = problems.read(() => {
+      const ref = requiredString(input.key('projectRef'), input.value('projectRef'))
+      if (!PROJECT_REF.test(ref)) {
+        throw new ConfigError(input.key('projectRef'), 'must be the 20-letter project ref of https://<ref>.supabase.co')
+      }
+      return ref
+    })
+    if (projectRef === undefined) return undefined
+    const issuer = `https://${projectRef}.supabase.co/auth/v1`
+    // The legacy JWT secret signs HS256; otherwise the project's own keys (ES256, or RS256).
+    const legacy = input.value('jwtSecret') !== undefined
+    const jwt = readProviderJwt(input, problems, {
+      algorithms: legacy ? ['HS256'] : ['ES256', 'RS256'],
+      issuer,
+      jwksUrl: legacy ? undefined : `${issuer}/.well-known/jwks.json`,
+      audience: ['authenticated'],
+      aliases: { secret: 'jwtSecret' },
+    })
+    return jwt && { projectRef, jwt }
+  },
+  create: (settings) => supabaseSource(settings),
 }
 
-export function supabaseSource(config: SupabaseConfig, session: SessionConfig): SessionSource {
+/** Supabase Auth sessions as `@supabase/ssr` keeps them: options checked now, every mistake at once. */
+export function supabase(options: SupabaseOptions): SessionSource {
+  return sourceFromOptions(SUPABASE, options, 'supabase')
+}
+
+function supabaseSource(config: SupabaseSettings): SessionSource {
   const cookieName = `sb-${config.projectRef}-auth-token`
-  async function identifyOne(value: string): Promise<Identity> {
+  const verifier = jwtVerifier(config.jwt)
+  async function identifyOne(value: string, session: SessionConfig): Promise<Identity> {
     const claims = await verifySessionCookie(accessTokenOf(value), session)
     if (claims.role !== 'authenticated')
       throw new TokenServiceError('SESSION_INVALID', 'supabase_role_not_authenticated')
@@ -33,8 +77,13 @@ export function supabaseSource(config: SupabaseConfig, session: SessionConfig): 
     return { kind: 'visitor', claims }
   }
   return {
-    identify: (context) =>
-      oneVisitor(eachCookie(context.cookies.chunkedCopies(cookieName), identifyOne), context, 'supabase_signed_out'),
+    kind: 'supabase',
+    settings: config,
+    async identify(context) {
+      const session = await verifier(context.env, context.cacheScope)
+      const copies = eachCookie(context.cookies.chunkedCopies(cookieName), (value) => identifyOne(value, session))
+      return oneVisitor(copies, context, 'supabase_signed_out')
+    },
   }
 }
 

@@ -1,0 +1,127 @@
+/**
+ * @module Where settings come from, for the one validator: the standalone Worker's vars
+ * (`SESSION_JWKS_URL`), or the options a library user passes (`jwtCookie({ jwksUrl })`). A
+ * reader asks for a setting by its option name; a problem is reported under the name the user
+ * wrote, so `npm run check-config` and `jwtCookie()` say the same thing in their own words.
+ *
+ * Secrets are never options' values: an option names the binding that holds one (a string), or
+ * is a function of the request's env that returns it. The standalone Worker's secrets are its
+ * own vars, read the same way (`SecretRef`).
+ */
+import { ConfigError, configInvalid } from '../errors'
+import { optionalString, requiredString } from './values'
+
+/** A secret: the name of the binding that holds it, or a function of the request's env. */
+export type SecretRef = string | ((env: Record<string, unknown>) => string | undefined)
+
+export interface SettingsInput<Name extends string = string> {
+  /** The name a problem about this setting is reported under: the var, or the option. */
+  key(name: Name): string
+  value(name: Name): unknown
+  /** Vars (the standalone Worker) hold secrets' values; options hold `SecretRef`s. */
+  readonly form: 'vars' | 'options'
+  /** The env secrets are read from now (vars with secrets given), if any. */
+  readonly env?: Record<string, unknown>
+}
+
+/** The standalone Worker's vars: each option name maps to its var. */
+export function fromVars<Name extends string>(
+  env: Record<string, unknown>,
+  names: Readonly<Record<Name, string>>,
+  { secretsGiven }: { secretsGiven: boolean },
+): SettingsInput<Name> {
+  return {
+    key: (name) => names[name],
+    value: (name) => env[names[name]],
+    form: 'vars',
+    env: secretsGiven ? env : undefined,
+  }
+}
+
+/** A library user's options, each under its own name. */
+export function fromOptions<Name extends string>(options: object): SettingsInput<Name> {
+  const values = options as Partial<Record<Name, unknown>>
+  return { key: (name) => name, value: (name) => values[name], form: 'options' }
+}
+
+/**
+ * The same input as another reader sees it: some settings decided (an identity provider's
+ * algorithms), defaulted (its issuer, unless the user set one) or read under another name
+ * (Supabase's `jwtSecret` as JWT verification's `secret`).
+ */
+export function withSettings<Name extends string>(
+  input: SettingsInput<string>,
+  {
+    decided = {},
+    defaults = {},
+    aliases = {},
+  }: {
+    decided?: Partial<Record<Name, unknown>>
+    defaults?: Partial<Record<Name, unknown>>
+    aliases?: Partial<Record<Name, string>>
+  },
+): SettingsInput<Name> {
+  const own = (name: Name) => aliases[name] ?? name
+  return {
+    ...input,
+    key: (name) => input.key(own(name)),
+    value: (name) => (Object.hasOwn(decided, name) ? decided[name] : (input.value(own(name)) ?? defaults[name])),
+  }
+}
+
+/**
+ * A secret setting as a reference. Vars: the var's own name is the binding; with the secrets
+ * given its value is checked now, and without them (the check before a deployment) nothing can
+ * be told, so `undefined`. Options: a binding name or a function, checked when the request reads it.
+ */
+export function secretRef(input: SettingsInput<string>, name: string, { required = true } = {}): SecretRef | undefined {
+  const key = input.key(name)
+  const value = input.value(name)
+  if (input.form === 'vars') {
+    if (!input.env) return undefined
+    if (value === undefined) {
+      if (required) throw new ConfigError(key, 'is required')
+      return undefined
+    }
+    optionalString(key, value)
+    return key
+  }
+  if (value === undefined) {
+    if (required)
+      throw new ConfigError(key, 'is required: the name of the binding holding the secret, or (env) => value')
+    return undefined
+  }
+  if (typeof value === 'function') return value as SecretRef
+  if (typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return value
+  throw new ConfigError(
+    key,
+    'must name the binding holding the secret (such as "SESSION_SECRET"), or be (env) => value',
+  )
+}
+
+/** The secret's value now, from the request's env. */
+export function readSecret(ref: SecretRef, env: Record<string, unknown>): unknown {
+  return typeof ref === 'function' ? ref(env) : env[ref]
+}
+
+/**
+ * The secret's value for this request, checked by `check` (by default: present, not blank): a
+ * missing or bad secret is the operator's mistake, so the request gets `500 CONFIG_INVALID`
+ * and the log names the secret, never its value.
+ */
+export function requireSecret(
+  ref: SecretRef,
+  env: Record<string, unknown>,
+  check: (key: string, value: unknown) => string = requiredString,
+): string {
+  try {
+    return check(secretName(ref), readSecret(ref, env))
+  } catch (error) {
+    throw error instanceof ConfigError ? configInvalid([error]) : error
+  }
+}
+
+/** The name a secret is known by in logs and problems: its binding, or `(function)`. */
+export function secretName(ref: SecretRef): string {
+  return typeof ref === 'function' ? '(function)' : ref
+}
