@@ -4,10 +4,9 @@
 import { Hono } from 'hono/tiny'
 import { type Config, type Env, loadConfig } from './config'
 import { InvalidConfigError, TokenServiceError } from './errors'
-import { asFailure, errorResponse } from './http/error-response'
-import { originGuard } from './http/origin-guard'
+import { answerErrors, errorResponse } from './http/error-response'
 import { logRequest, type RequestNotes, requestLog } from './http/request-log'
-import { tokenHandler } from './http/token-route'
+import { mountTokenRoute } from './http/token-route'
 import { warmUp } from './warm-up'
 
 export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
@@ -22,35 +21,13 @@ export interface AppExtension {
   routes?(app: App, config: Config): void
 }
 
-const ALLOW = 'GET, OPTIONS'
-
 export function createApp(config: Config, extension: AppExtension = {}): App {
   const app: App = new Hono()
   app.use('*', requestLog(config.widgets.length === 1 ? config.widgets[0].name : undefined))
   extension.middleware?.(app, config)
-  const { source } = config.source
-  for (const widget of config.widgets) {
-    const path = widget.tokenPath
-    app.use(path, originGuard(widget))
-    app.get(path, tokenHandler(config, widget, source))
-    // Preflights from allowed origins are answered by the origin guard; this is the rest.
-    app.all(path, (c) => {
-      if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: ALLOW })
-      throw new TokenServiceError('METHOD_NOT_ALLOWED')
-    })
-  }
+  for (const widget of config.widgets) mountTokenRoute(app, widget.tokenPath, widget, config.source.source)
   extension.routes?.(app, config)
-  app.notFound((c) => {
-    const failure = new TokenServiceError('NOT_FOUND')
-    c.set('failure', failure)
-    return errorResponse(failure)
-  })
-  // Hono merges headers already set (CORS, Vary) into the response returned here.
-  app.onError((error, c) => {
-    const failure = asFailure(error)
-    c.set('failure', failure)
-    return errorResponse(failure, failure.code === 'METHOD_NOT_ALLOWED' ? { Allow: ALLOW } : undefined)
-  })
+  answerErrors(app)
   return app
 }
 

@@ -5,10 +5,29 @@
  * filled is an error, an optional one is left out and reported: `absent` when the session lacks
  * its claim (a typo in `claim` shows there), `skipped` when the claim cannot be used.
  */
-import { MAX_ATTRIBUTE_VALUE_LENGTH, MAX_CUSTOMER_ID_LENGTH, MAX_RELATED_CONTACT_ID_LENGTH } from './constants'
-import { TokenServiceError } from './errors'
-import type { FieldTarget, MappingRule } from './mapping'
+import { ConfigError, TokenServiceError } from './errors'
+import { fitsTarget, literalRule, type MappingRule } from './mapping'
 import { isRawJson } from './session/exact-json'
+
+/**
+ * What a library user's mapping function returns for a visitor's claims: the token's fields,
+ * every value a string. It is held to the contract's rules like any mapping (names, lengths).
+ */
+export interface ContactFieldValues {
+  attributes?: Record<string, string>
+  customerId?: string
+  relatedContactId?: string
+  segmentAttributes?: Record<string, string>
+}
+
+export type MappingFunction = (claims: Record<string, unknown>) => ContactFieldValues
+
+/** A widget's mapping: `CONTACT_MAPPING`'s rules, or (in your own app) a function of the claims. */
+export type ContactRules = readonly MappingRule[] | MappingFunction
+
+export function isMappingFunction(mapping: unknown): mapping is MappingFunction {
+  return typeof mapping === 'function'
+}
 
 /** A mapped value, still carrying its rule so the token can drop it by importance. */
 export interface ContactField {
@@ -31,7 +50,8 @@ export interface ContactMapping {
   absent: string[]
 }
 
-export function mapSessionToContact(claims: Record<string, unknown>, rules: readonly MappingRule[]): ContactMapping {
+export function mapSessionToContact(claims: Record<string, unknown>, rules: ContactRules): ContactMapping {
+  if (isMappingFunction(rules)) return mapWithFunction(claims, rules)
   const fields: ContactField[] = []
   const skipped: SkippedField[] = []
   const absent: string[] = []
@@ -56,10 +76,42 @@ export function mapSessionToContact(claims: Record<string, unknown>, rules: read
 }
 
 /**
+ * A mapping function's fields, each held to the rules a configured field meets: every one is
+ * required (a function has no order of importance to drop by), so a value that breaks a rule is
+ * `403 SESSION_CLAIM_INVALID`, naming the field in the log.
+ */
+function mapWithFunction(claims: Record<string, unknown>, map: MappingFunction): ContactMapping {
+  const values = map(claims)
+  const entries: [string, unknown][] = [
+    ...Object.entries(values.attributes ?? {}).map(([name, value]): [string, unknown] => [`attributes.${name}`, value]),
+    ...Object.entries(values.segmentAttributes ?? {}).map(([name, value]): [string, unknown] => [
+      `segmentAttributes.${name}`,
+      value,
+    ]),
+    ...(['customerId', 'relatedContactId'] as const).flatMap((to): [string, unknown][] =>
+      values[to] === undefined ? [] : [[to, values[to]]],
+    ),
+  ]
+  const fields: ContactField[] = []
+  for (const [to, value] of entries) {
+    if (typeof value !== 'string') throw new TokenServiceError('SESSION_CLAIM_INVALID', `not_a_string_${to}`)
+    let rule: MappingRule
+    try {
+      rule = literalRule(to, value)
+    } catch (error) {
+      if (error instanceof ConfigError) throw new TokenServiceError('SESSION_CLAIM_INVALID', `out_of_range_${to}`)
+      throw error
+    }
+    fields.push({ rule, value })
+  }
+  return { fields, skipped: [], absent: [] }
+}
+
+/**
  * What the token would carry for these claims, as text: two sessions that give the same are one
  * visitor as far as the widget can tell (the copies rule in `session/source.ts` compares these).
  */
-export function contactIdentity(claims: Record<string, unknown>, rules: readonly MappingRule[]): string {
+export function contactIdentity(claims: Record<string, unknown>, rules: ContactRules): string {
   try {
     return JSON.stringify(mapSessionToContact(claims, rules).fields.map(({ rule, value }) => [rule.to, value]))
   } catch (error) {
@@ -95,18 +147,5 @@ function claimText(raw: unknown, serializeJson: boolean): string | undefined {
       return serializeJson ? JSON.stringify(raw) : undefined
     default:
       return undefined
-  }
-}
-
-/** The length limits StartChatContact sets for each field (CONNECT-WIDGET-CONTRACT.md). */
-export function fitsTarget(target: FieldTarget, value: string): boolean {
-  switch (target.kind) {
-    case 'attribute':
-    case 'segmentAttribute':
-      return value.length <= MAX_ATTRIBUTE_VALUE_LENGTH
-    case 'customerId':
-      return value.length >= 1 && value.length <= MAX_CUSTOMER_ID_LENGTH
-    case 'relatedContactId':
-      return value.length >= 1 && value.length <= MAX_RELATED_CONTACT_ID_LENGTH
   }
 }

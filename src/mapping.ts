@@ -3,10 +3,16 @@
  * Amazon Connect field comes from. Parsed and validated once, when configuration loads.
  */
 
-import { fitsTarget } from './attributes'
 import { ConfigProblems } from './config/problems'
 import { isRecord, structured } from './config/values'
-import { ATTRIBUTE_KEY_PATTERN, MAX_ATTRIBUTE_KEY_LENGTH, MAX_SEGMENT_ATTRIBUTE_NAME_LENGTH } from './constants'
+import {
+  ATTRIBUTE_KEY_PATTERN,
+  MAX_ATTRIBUTE_KEY_LENGTH,
+  MAX_ATTRIBUTE_VALUE_LENGTH,
+  MAX_CUSTOMER_ID_LENGTH,
+  MAX_RELATED_CONTACT_ID_LENGTH,
+  MAX_SEGMENT_ATTRIBUTE_NAME_LENGTH,
+} from './constants'
 import { ConfigError } from './errors'
 
 /** Where a value lands in the widget token. */
@@ -50,6 +56,11 @@ export function parseMapping(key: string, raw: unknown): MappingRule[] {
   }
   problems.throwIfAny()
   return rules
+}
+
+/** A required field of a fixed value, checked as a configured one is: a mapping function's result. */
+export function literalRule(to: string, value: string): MappingRule {
+  return parseRule(to, { to, value, required: true })
 }
 
 function targetKey(target: FieldTarget): string {
@@ -133,4 +144,17 @@ function scalarText(key: string, value: unknown): string {
   if (typeof value === 'string') return value
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value)
   throw new ConfigError(key, 'must be a string, number or boolean')
+}
+
+/** The length limits StartChatContact sets for each field (CONNECT-WIDGET-CONTRACT.md). */
+export function fitsTarget(target: FieldTarget, value: string): boolean {
+  switch (target.kind) {
+    case 'attribute':
+    case 'segmentAttribute':
+      return value.length <= MAX_ATTRIBUTE_VALUE_LENGTH
+    case 'customerId':
+      return value.length >= 1 && value.length <= MAX_CUSTOMER_ID_LENGTH
+    case 'relatedContactId':
+      return value.length >= 1 && value.length <= MAX_RELATED_CONTACT_ID_LENGTH
+  }
 }

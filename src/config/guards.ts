@@ -1,70 +1,80 @@
 /**
- * @module Vars and secret → the anonymous policy and its guards: rate limiting (a
- * `[[ratelimits]]` binding) and Cloudflare Turnstile.
+ * @module A widget's guests and their guards: the anonymous policy with its literal-only
+ * mapping, Cloudflare Turnstile, and rate limiting (a `[[ratelimits]]` binding).
  */
+
 import { ConfigError } from '../errors'
 import { DEFAULT_TURNSTILE_VERIFY_URL, type TurnstileConfig } from '../guards/turnstile'
 import { type MappingRule, parseMapping } from '../mapping'
+import { type SettingsInput, secretRef } from './input'
 import type { ConfigProblems } from './problems'
 import { optionalString, secureUrl } from './values'
+
+/** Guests' options, and their vars: `guests` is the policy (`widgetToken()` takes an object). */
+export const GUEST_VARS = {
+  guests: 'ANONYMOUS_POLICY',
+  guestMapping: 'ANONYMOUS_MAPPING',
+  turnstileSecret: 'TURNSTILE_SECRET',
+  turnstileVerifyUrl: 'TURNSTILE_VERIFY_URL',
+} as const
+
+type Name = keyof typeof GUEST_VARS
 
 export type AnonymousConfig =
   | { policy: 'deny' }
   | { policy: 'allow'; mapping: MappingRule[]; turnstile?: TurnstileConfig }
 
-export function readAnonymousConfig(
-  env: Record<string, unknown>,
-  problems: ConfigProblems,
-  secretsGiven: boolean,
-): AnonymousConfig | undefined {
-  const policy = problems.read(() => optionalString('ANONYMOUS_POLICY', env.ANONYMOUS_POLICY) ?? 'deny')
+export function readAnonymousConfig(input: SettingsInput<Name>, problems: ConfigProblems): AnonymousConfig | undefined {
+  const key = input.key('guests')
+  const policy = problems.read(() => optionalString(key, input.value('guests')) ?? 'deny')
   if (policy === undefined) return undefined
   if (policy !== 'deny' && policy !== 'allow') {
-    problems.add('ANONYMOUS_POLICY', `must be "deny" (the default) or "allow", got "${policy}"`)
+    problems.add(key, `must be "deny" (the default) or "allow", got "${policy}"`)
     return undefined
   }
   if (policy === 'deny') {
-    for (const name of ['ANONYMOUS_MAPPING', 'TURNSTILE_SECRET', 'TURNSTILE_VERIFY_URL']) {
-      if (env[name] !== undefined) problems.add(name, 'applies only with ANONYMOUS_POLICY = "allow"')
+    for (const name of ['guestMapping', 'turnstileSecret', 'turnstileVerifyUrl'] as const) {
+      if (input.value(name) !== undefined) problems.add(input.key(name), `applies only with ${key} = "allow"`)
     }
     return { policy }
   }
-  const mapping = problems.read(() => readLiteralMapping(env))
-  const turnstile = problems.read(() => readTurnstile(env, secretsGiven))
+  const mapping = problems.read(() => readLiteralMapping(input))
+  const turnstile = problems.read(() => readTurnstile(input))
   if (!mapping) return undefined
   return { policy, mapping, turnstile }
 }
 
 /** Guests' attributes come from literals only: nothing a guest's request says. */
-function readLiteralMapping(env: Record<string, unknown>): MappingRule[] {
-  const rules = parseMapping('ANONYMOUS_MAPPING', env.ANONYMOUS_MAPPING)
+function readLiteralMapping(input: SettingsInput<Name>): MappingRule[] {
+  const key = input.key('guestMapping')
+  const rules = parseMapping(key, input.value('guestMapping'))
   for (const [index, rule] of rules.entries()) {
     if (rule.source.kind !== 'literal') {
-      throw new ConfigError(
-        `ANONYMOUS_MAPPING[${index}]`,
-        'guests have no claims: use `value` (a literal), not `claim`',
-      )
+      throw new ConfigError(`${key}[${index}]`, 'guests have no claims: use `value` (a literal), not `claim`')
     }
   }
   return rules
 }
 
-function readTurnstile(env: Record<string, unknown>, secretsGiven: boolean): TurnstileConfig | undefined {
-  const secret = secretsGiven ? optionalString('TURNSTILE_SECRET', env.TURNSTILE_SECRET) : undefined
-  const urlText = optionalString('TURNSTILE_VERIFY_URL', env.TURNSTILE_VERIFY_URL) ?? DEFAULT_TURNSTILE_VERIFY_URL
-  const url = secureUrl('TURNSTILE_VERIFY_URL', urlText)
+/** Turnstile when its secret is set (vars: with the secrets at hand, or before a deployment, whenever named). */
+function readTurnstile(input: SettingsInput<Name>): TurnstileConfig | undefined {
+  const secret = secretRef(input, 'turnstileSecret', { required: false })
+  const key = input.key('turnstileVerifyUrl')
+  const urlText = optionalString(key, input.value('turnstileVerifyUrl')) ?? DEFAULT_TURNSTILE_VERIFY_URL
+  const url = secureUrl(key, urlText)
   return secret === undefined ? undefined : { secret, verifyUrl: url }
 }
 
-/** The name of a `[[ratelimits]]` binding; at run time it must be bound. */
-export function readRateLimitBinding(env: Record<string, unknown>, bindingsGiven: boolean): string | undefined {
-  const binding = optionalString('RATE_LIMIT_BINDING', env.RATE_LIMIT_BINDING)
+/** The name of a `[[ratelimits]]` binding; with the env at hand (the standalone Worker), it must be bound. */
+export function readRateLimitBinding(input: SettingsInput<'rateLimit'>): string | undefined {
+  const key = input.key('rateLimit')
+  const binding = optionalString(key, input.value('rateLimit'))
   if (binding === undefined) return undefined
-  const limiter = env[binding] as { limit?: unknown } | undefined
-  if (bindingsGiven && typeof limiter?.limit !== 'function') {
+  const limiter = input.env?.[binding] as { limit?: unknown } | undefined
+  if (input.env && typeof limiter?.limit !== 'function') {
     throw new ConfigError(
-      'RATE_LIMIT_BINDING',
-      `no rate limiter is bound as "${binding}" ([[ratelimits]] in wrangler.toml)`,
+      key,
+      `no rate limiter is bound as "${binding}" ([[ratelimits]] in the wrangler configuration)`,
     )
   }
   return binding

@@ -6,15 +6,13 @@
  * runs the same code over `wrangler.toml` before a deployment. Every mistake is reported,
  * not only the first; at run time an invalid configuration answers `CONFIG_INVALID`.
  */
-import { cacheScopeOf } from '../edge-cache'
 import { type ConfigError, InvalidConfigError } from '../errors'
 import { logEvent } from '../log'
-import { readRateLimitBinding } from './guards'
 import { ConfigProblems } from './problems'
 import { isSecretName, secretsUsed, withoutUnusedSecrets } from './secrets'
 import { checkSettingNames } from './settings'
 import { type ChosenSource, readSource } from './sources'
-import { readWidgets, type WidgetConfig, widgetSecretNames } from './widgets'
+import { readWidgets, type WidgetConfig } from './widgets'
 
 export { isSecretName, secretsUsed, secretValueProblem, unusedSecrets } from './secrets'
 export { SETTINGS } from './settings'
@@ -34,10 +32,6 @@ export interface Config {
   widgets: WidgetConfig[]
   /** The session source the vars chose (`SESSION_SOURCE` / `SESSION_PROVIDER`), its settings and the source. */
   source: ChosenSource
-  /** The `[[ratelimits]]` binding that limits tokens, when configured. */
-  rateLimitBinding?: string
-  /** Salts the names of the location's shared cache entries: derived from the widget secrets. */
-  cacheScope: string
 }
 
 /** What the check before a deployment learns from the vars alone. */
@@ -95,11 +89,8 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
 
 async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean): Promise<Config | undefined> {
   checkSettingNames(env, problems)
-  const widgets = await readWidgets(env, problems, secretsGiven)
+  const widgets = readWidgets(env, problems, secretsGiven)
   const source = await readSource(env, problems, secretsGiven)
-  const rateLimitBinding = problems.read(() => readRateLimitBinding(env, secretsGiven))
-  // Without secrets (the check before a deployment) nothing is cached, so no scope is needed.
-  const cacheScope = secretsGiven ? await cacheScopeOf(widgetSecretNames(env).map((name) => String(env[name]))) : ''
   if (!widgets || !source) return undefined
-  return { widgets, source, rateLimitBinding, cacheScope }
+  return { widgets, source }
 }

@@ -1,38 +1,78 @@
 /**
- * @module Vars and secret → how widget tokens are made: the widget id, the lifetime and the
- * security key, imported once into a WebCrypto `CryptoKey`.
+ * @module One widget's settings, for the standalone Worker's vars and for `widgetToken()`'s
+ * options alike: the widget id and the secret holding its key, the token's lifetime, the
+ * origins allowed cross-origin, the contact mapping, guests and their guards. The key is read
+ * from the request's env and imported once per value (`widgetKeys`).
  */
+import { type ContactRules, isMappingFunction } from '../attributes'
 import { CONNECT_SECRET_LENGTH, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from '../constants'
+import { cacheScopeOf } from '../edge-cache'
 import { ConfigError } from '../errors'
-import type { WidgetTokenConfig } from '../token'
+import { parseMapping } from '../mapping'
+import { type OriginPolicy, parseOriginPolicy } from '../origins'
+import { type AnonymousConfig, GUEST_VARS, readAnonymousConfig, readRateLimitBinding } from './guards'
+import { requireSecret, type SecretRef, type SettingsInput, secretRef } from './input'
 import type { ConfigProblems } from './problems'
-import { integerInRange, requiredString } from './values'
+import { integerInRange, requiredString, stringList } from './values'
 
-/** Reads every widget setting, recording each mistake; the key only when the secret is given. */
-export async function readWidgetConfig(
-  env: Record<string, unknown>,
-  problems: ConfigProblems,
-  secretsGiven: boolean,
-): Promise<WidgetTokenConfig | undefined> {
-  const widgetId = problems.read(() => requiredString('WIDGET_ID', env.WIDGET_ID))
-  const ttlSeconds = problems.read(() =>
-    integerInRange('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, {
-      min: 1,
-      max: MAX_TOKEN_TTL_SECONDS,
-      fallback: DEFAULT_TOKEN_TTL_SECONDS,
-    }),
-  )
-  const key = secretsGiven ? await problems.readAsync(() => importConnectSecret(env.CONNECT_SECRET)) : undefined
-  if (widgetId === undefined || ttlSeconds === undefined || key === undefined) return undefined
-  return { widgetId, ttlSeconds, key }
+/** A widget's options, and the vars the standalone Worker reads them from. */
+export const WIDGET_VARS = {
+  widgetId: 'WIDGET_ID',
+  secret: 'CONNECT_SECRET',
+  ttlSeconds: 'TOKEN_TTL_SECONDS',
+  origins: 'ALLOWED_ORIGINS',
+  mapping: 'CONTACT_MAPPING',
+  ...GUEST_VARS,
+  rateLimit: 'RATE_LIMIT_BINDING',
+} as const
+
+export type WidgetSettingName = keyof typeof WIDGET_VARS
+
+export interface WidgetSettings {
+  /** The widget id from the Connect snippet: the token's `sub`. */
+  widgetId: string
+  ttlSeconds: number
+  /** The widget's security key, read from the request's env. */
+  secret: SecretRef
+  origins: OriginPolicy
+  mapping: ContactRules
+  anonymous: AnonymousConfig
+  /** The `[[ratelimits]]` binding that limits tokens, when configured. */
+  rateLimit?: string
 }
 
-async function importConnectSecret(value: unknown): Promise<CryptoKey> {
-  const secret = checkConnectSecret('CONNECT_SECRET', value)
-  // The key is the string's UTF-8 bytes, as in Amazon's samples: it is not base64-decoded.
-  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ])
+/** Reads every widget setting, recording each mistake. */
+export function readWidgetSettings(
+  input: SettingsInput<WidgetSettingName>,
+  problems: ConfigProblems,
+): WidgetSettings | undefined {
+  const anonymous = readAnonymousConfig(input, problems)
+  const settings = problems.fields({
+    widgetId: () => requiredString(input.key('widgetId'), input.value('widgetId')),
+    ttlSeconds: () =>
+      integerInRange(input.key('ttlSeconds'), input.value('ttlSeconds'), {
+        min: 1,
+        max: MAX_TOKEN_TTL_SECONDS,
+        fallback: DEFAULT_TOKEN_TTL_SECONDS,
+      }),
+    secret: () => readWidgetSecret(input),
+    origins: () => parseOriginPolicy(input.key('origins'), stringList(input.key('origins'), input.value('origins'))),
+    mapping: () => {
+      const mapping = input.value('mapping')
+      return input.form === 'options' && isMappingFunction(mapping)
+        ? mapping
+        : parseMapping(input.key('mapping'), mapping)
+    },
+    rateLimit: () => readRateLimitBinding(input),
+  })
+  return settings && anonymous && { ...settings, anonymous }
+}
+
+/** The key's reference; with the standalone Worker's secrets at hand, its value is checked now. */
+function readWidgetSecret(input: SettingsInput<WidgetSettingName>): SecretRef {
+  const ref = secretRef(input, 'secret') ?? input.key('secret')
+  if (input.env) checkConnectSecret(input.key('secret'), input.value('secret'))
+  return ref
 }
 
 /** A widget's security key as the console gives it; `npm run secret` checks one before uploading it. */
@@ -45,4 +85,36 @@ export function checkConnectSecret(key: string, value: unknown): string {
     )
   }
   return secret
+}
+
+export interface WidgetKeys {
+  /** The key as an HMAC-SHA-256 `CryptoKey` that signs the widget's tokens. */
+  key: CryptoKey
+  /** Salts the names of the location's shared cache entries (see `edge-cache.ts`). */
+  cacheScope: string
+}
+
+/**
+ * The widget's key for a request: read from its env, checked (a missing or mistyped key is
+ * `500 CONFIG_INVALID`), imported once per value; a rotation brings a new value, and a new key.
+ */
+export function widgetKeys(secret: SecretRef): (env: Record<string, unknown>) => Promise<WidgetKeys> {
+  const imported = new Map<string, Promise<WidgetKeys>>()
+  return (env) => {
+    const value = requireSecret(secret, env, checkConnectSecret)
+    let keys = imported.get(value)
+    if (!keys) {
+      if (imported.size >= 4) imported.delete(imported.keys().next().value as string)
+      keys = importKeys(value)
+      imported.set(value, keys)
+    }
+    return keys
+  }
+}
+
+async function importKeys(secret: string): Promise<WidgetKeys> {
+  // The key is the string's UTF-8 bytes, as in Amazon's samples: it is not base64-decoded.
+  const bytes = new TextEncoder().encode(secret)
+  const key = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  return { key, cacheScope: await cacheScopeOf([secret]) }
 }

@@ -6,22 +6,15 @@
  * is the one widget, as it always was.
  */
 import { ConfigError } from '../errors'
-import { type MappingRule, parseMapping } from '../mapping'
-import { type OriginPolicy, parseOriginPolicy } from '../origins'
-import type { WidgetTokenConfig } from '../token'
-import { type AnonymousConfig, readAnonymousConfig } from './guards'
+import { fromVars } from './input'
 import { ConfigProblems } from './problems'
-import { isRecord, optionalString, requiredString, stringList, structured } from './values'
-import { readWidgetConfig } from './widget'
+import { isRecord, optionalString, requiredString, structured } from './values'
+import { readWidgetSettings, WIDGET_VARS, type WidgetSettings } from './widget'
 
-export interface WidgetConfig {
+export interface WidgetConfig extends WidgetSettings {
   /** Names the widget in logs and configuration errors. */
   name: string
   tokenPath: string
-  token: WidgetTokenConfig
-  origins: OriginPolicy
-  mapping: MappingRule[]
-  anonymous: AnonymousConfig
 }
 
 /** What a `[[vars.WIDGETS]]` entry may set: its own, then the top-level settings it overrides. */
@@ -38,14 +31,14 @@ export function widgetSecretNames(env: Record<string, unknown>): string[] {
   return [...new Set(entries.map((entry) => (typeof entry.SECRET === 'string' ? entry.SECRET : 'CONNECT_SECRET')))]
 }
 
-export async function readWidgets(
+export function readWidgets(
   env: Record<string, unknown>,
   problems: ConfigProblems,
   secretsGiven: boolean,
-): Promise<WidgetConfig[] | undefined> {
+): WidgetConfig[] | undefined {
   if (env.WIDGETS === undefined) {
     // A single widget is named by its id in logs.
-    const widget = await readOneWidget(String(env.WIDGET_ID ?? 'default'), env, problems, secretsGiven)
+    const widget = readOneWidget(String(env.WIDGET_ID ?? 'default'), env, 'CONNECT_SECRET', problems, secretsGiven)
     return widget && [widget]
   }
   for (const name of ['WIDGET_ID', 'TOKEN_PATH']) {
@@ -64,10 +57,10 @@ export async function readWidgets(
     }
     scoped.read(() => requiredString('NAME', entry.NAME))
     const secretName = scoped.read(() => optionalString('SECRET', entry.SECRET) ?? 'CONNECT_SECRET') ?? ''
-    const merged = { ...env, ...entry, CONNECT_SECRET: env[secretName] }
-    const widget = await readOneWidget(name, merged, scoped, secretsGiven)
+    const widget = readOneWidget(name, { ...env, ...entry }, secretName, scoped, secretsGiven)
     for (const problem of scoped.found) {
-      const key = problem.key === 'CONNECT_SECRET' ? secretName : `WIDGETS[${name}].${problem.key}`
+      // A widget's key is a secret of the Worker's own, named as it is set: `wrangler secret put NAME`.
+      const key = problem.key === secretName ? secretName : `WIDGETS[${name}].${problem.key}`
       problems.add(key, problem.problem)
     }
     if (widget) widgets.push(widget)
@@ -76,21 +69,18 @@ export async function readWidgets(
   return widgets.length === entries.length ? widgets : undefined
 }
 
-async function readOneWidget(
+/** One widget from vars (a `WIDGETS` entry over the top level): its key in the secret `secretName`. */
+function readOneWidget(
   name: string,
   env: Record<string, unknown>,
+  secretName: string,
   problems: ConfigProblems,
   secretsGiven: boolean,
-): Promise<WidgetConfig | undefined> {
+): WidgetConfig | undefined {
   const tokenPath = problems.read(() => readTokenPath(env))
-  const token = await readWidgetConfig(env, problems, secretsGiven)
-  const origins = problems.read(() =>
-    parseOriginPolicy('ALLOWED_ORIGINS', stringList('ALLOWED_ORIGINS', env.ALLOWED_ORIGINS)),
-  )
-  const mapping = problems.read(() => parseMapping('CONTACT_MAPPING', env.CONTACT_MAPPING))
-  const anonymous = readAnonymousConfig(env, problems, secretsGiven)
-  if (!tokenPath || !token || !origins || !mapping || !anonymous) return undefined
-  return { name, tokenPath, token, origins, mapping, anonymous }
+  const settings = readWidgetSettings(fromVars(env, { ...WIDGET_VARS, secret: secretName }, { secretsGiven }), problems)
+  if (!tokenPath || !settings) return undefined
+  return { name, tokenPath, ...settings }
 }
 
 function readTokenPath(env: Record<string, unknown>): string {

@@ -10,8 +10,8 @@
 import type { Context } from 'hono'
 import type { App } from '../app'
 import type { Config } from '../config'
-import { secretName } from '../config/input'
-import { isLoopbackHost, isRecord, structured } from '../config/values'
+import { readSecret, secretName } from '../config/input'
+import { isLoopbackHost, isRecord } from '../config/values'
 import type { WidgetConfig } from '../config/widgets'
 import { MAX_TOKEN_CHARS } from '../constants'
 import { TokenServiceError } from '../errors'
@@ -45,7 +45,7 @@ export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPage
     const page = {
       widgets: config.widgets.map((widget) => ({
         name: widget.name,
-        widgetId: widget.token.widgetId,
+        widgetId: widget.widgetId,
         tokenPath: widget.tokenPath,
         summary: widgetSummary(widget),
         sameOriginSnippet: SAME_ORIGIN_SNIPPET.replace(README_TOKEN_PATH, `'${widget.tokenPath}'`),
@@ -81,7 +81,7 @@ export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPage
     const secret = widgetSecret(c, widget)
     const inspection = await inspectWidgetToken(body.token, {
       key: secret === undefined ? undefined : new TextEncoder().encode(secret),
-      widgetId: widget.token.widgetId,
+      widgetId: widget.widgetId,
     })
     c.header('Cache-Control', 'no-store')
     return c.json({ ...inspection, limit: MAX_TOKEN_CHARS })
@@ -93,21 +93,9 @@ function chosenWidget(config: Config, name: unknown): WidgetConfig {
   return config.widgets.find((widget) => widget.name === name) ?? config.widgets[0]
 }
 
-/**
- * The key that signs a widget's tokens, to check their signatures: the secret its `WIDGETS`
- * entry names in `SECRET`, else `CONNECT_SECRET`. (The configuration keeps only a `CryptoKey`
- * that may sign, not verify.)
- */
+/** The key that signs a widget's tokens, to check their signatures: its secret, as the route reads it. */
 function widgetSecret(c: Context, widget: WidgetConfig): string | undefined {
-  let entries: unknown
-  try {
-    entries = structured('WIDGETS', c.env.WIDGETS)
-  } catch {
-    entries = undefined
-  }
-  const entry = Array.isArray(entries) ? entries.find((each) => isRecord(each) && each.NAME === widget.name) : undefined
-  const name = isRecord(entry) && typeof entry.SECRET === 'string' ? entry.SECRET : 'CONNECT_SECRET'
-  const secret = c.env[name]
+  const secret = readSecret(widget.secret, c.env)
   return typeof secret === 'string' ? secret : undefined
 }
 
@@ -138,12 +126,13 @@ function siteSignIn(config: Config): string {
 function widgetSummary(widget: WidgetConfig): Record<string, string> {
   const origins = widget.origins.patterns
   return {
-    'widget id': widget.token.widgetId,
+    'widget id': widget.widgetId,
     'token path': widget.tokenPath,
-    'token lifetime': `${widget.token.ttlSeconds} s`,
+    'token lifetime': `${widget.ttlSeconds} s`,
     'allowed origins': origins.length > 0 ? JSON.stringify(origins) : 'none (same origin only)',
     guests: widget.anonymous.policy === 'allow' ? 'allowed (literal attributes only)' : 'denied',
-    'mapped fields': widget.mapping.map((rule) => rule.to).join(', ') || 'none',
+    'mapped fields':
+      typeof widget.mapping === 'function' ? 'a function' : widget.mapping.map((rule) => rule.to).join(', ') || 'none',
   }
 }
 

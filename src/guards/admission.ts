@@ -4,8 +4,7 @@
  * configured guards, with literal attributes only: never anything the request says.
  */
 import { type ContactMapping, mapSessionToContact } from '../attributes'
-import type { Config } from '../config'
-import type { WidgetConfig } from '../config/widgets'
+import type { WidgetSettings } from '../config/widget'
 import { TokenServiceError } from '../errors'
 import type { Identity } from '../session/source'
 import { enforceRateLimit, rateLimitKey } from './rate-limit'
@@ -16,8 +15,7 @@ import { requireTurnstile } from './turnstile'
  * URL): with a rate limit binding, the client's lookups are counted first (`lookup:ip:…`), so a
  * client over its limit costs the site nothing. Counted once per request, however many copies.
  */
-export function lookupGuard(request: Request, env: Record<string, unknown>, config: Config): () => Promise<void> {
-  const binding = config.rateLimitBinding
+export function lookupGuard(request: Request, env: Record<string, unknown>, binding?: string): () => Promise<void> {
   if (!binding) return async () => {}
   let counted: Promise<void> | undefined
   return () => {
@@ -30,18 +28,16 @@ export async function admit(
   identity: Identity,
   request: Request,
   env: Record<string, unknown>,
-  config: Config,
-  widget: WidgetConfig,
+  widget: WidgetSettings,
 ): Promise<ContactMapping> {
+  const { rateLimit } = widget
   if (identity.kind === 'visitor') {
-    if (config.rateLimitBinding) {
-      await enforceRateLimit(env, config.rateLimitBinding, rateLimitKey(request, identity.claims.sub))
-    }
+    if (rateLimit) await enforceRateLimit(env, rateLimit, rateLimitKey(request, identity.claims.sub))
     return mapSessionToContact(identity.claims, widget.mapping)
   }
   const { anonymous } = widget
   if (anonymous.policy === 'deny') throw new TokenServiceError('SESSION_MISSING', identity.why)
-  if (config.rateLimitBinding) await enforceRateLimit(env, config.rateLimitBinding, rateLimitKey(request, undefined))
-  if (anonymous.turnstile) await requireTurnstile(request, anonymous.turnstile)
+  if (rateLimit) await enforceRateLimit(env, rateLimit, rateLimitKey(request, undefined))
+  if (anonymous.turnstile) await requireTurnstile(request, anonymous.turnstile, env)
   return mapSessionToContact({}, anonymous.mapping)
 }

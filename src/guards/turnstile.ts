@@ -3,11 +3,13 @@
  * the `CF-Turnstile-Response` header, and it is checked with siteverify (`secret`,
  * `response`, `remoteip`) before a guest gets a token.
  */
+import { requireSecret, type SecretRef } from '../config/input'
 import { TokenServiceError } from '../errors'
 import { fetchWithin } from '../outbound'
 
 export interface TurnstileConfig {
-  secret: string
+  /** The Turnstile widget's secret key, read from the request's env. */
+  secret: SecretRef
   verifyUrl: URL
 }
 
@@ -17,11 +19,15 @@ export const DEFAULT_TURNSTILE_VERIFY_URL = 'https://challenges.cloudflare.com/t
 
 const TIMEOUT_MS = 3_000
 
-export async function requireTurnstile(request: Request, config: TurnstileConfig): Promise<void> {
+export async function requireTurnstile(
+  request: Request,
+  config: TurnstileConfig,
+  env: Record<string, unknown>,
+): Promise<void> {
   const response = request.headers.get(TURNSTILE_HEADER)
   if (!response) throw new TokenServiceError('TURNSTILE_FAILED', 'turnstile_response_missing')
   const form = new URLSearchParams()
-  form.set('secret', config.secret)
+  form.set('secret', requireSecret(config.secret, env))
   form.set('response', response.slice(0, 2048))
   const ip = request.headers.get('CF-Connecting-IP')
   if (ip) form.set('remoteip', ip)

@@ -1,8 +1,11 @@
 /**
  * @module Errors → JSON responses: the one place a failure becomes HTTP.
  */
+import type { Hono } from 'hono'
 import { TokenServiceError } from '../errors'
 import { describeUnexpected } from '../log'
+import { ALLOW } from './headers'
+import type { RouteEnv } from './request-log'
 
 /** Every response of this service is personal or an error: nothing may be cached. */
 export const NO_STORE = 'no-store'
@@ -20,4 +23,21 @@ export function errorResponse(failure: TokenServiceError, headers?: HeadersInit)
   response.headers.set('Vary', 'Origin')
   if (failure.retryAfterSeconds !== undefined) response.headers.set('Retry-After', String(failure.retryAfterSeconds))
   return response
+}
+
+type AnyApp = Hono<RouteEnv>
+
+/** Every failure on `app` as its coded JSON answer, noted for the request's log line. */
+export function answerErrors(app: AnyApp): void {
+  app.notFound((c) => {
+    const failure = new TokenServiceError('NOT_FOUND')
+    c.set('failure', failure)
+    return errorResponse(failure)
+  })
+  // Hono merges headers already set (CORS, Vary) into the response returned here.
+  app.onError((error, c) => {
+    const failure = asFailure(error)
+    c.set('failure', failure)
+    return errorResponse(failure, failure.code === 'METHOD_NOT_ALLOWED' ? { Allow: ALLOW } : undefined)
+  })
 }

@@ -5,15 +5,15 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
-import type { WidgetConfig } from '../config/widgets'
 import { TokenServiceError } from '../errors'
 import { TURNSTILE_HEADER } from '../guards/turnstile'
-import { DROPPED_FIELDS_HEADER } from './token-route'
+import type { OriginPolicy } from '../origins'
+import { DROPPED_FIELDS_HEADER } from './headers'
 
 /** How long a browser may reuse a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600
 
-export function originGuard(widget: WidgetConfig): MiddlewareHandler {
+export function originGuard(widget: { name: string; origins: OriginPolicy }): MiddlewareHandler {
   const policy = widget.origins
   const credentialedCors = cors({
     // Reached only for origins the policy allowed, so the origin is echoed, never `*`.

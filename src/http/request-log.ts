@@ -20,6 +20,13 @@ export interface RequestNotes {
   issued?: boolean
 }
 
+/**
+ * The Hono env of an app a token route is mounted on: any app's bindings (the route reads only
+ * what its settings name), and the notes for the request's log line.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an app of any shape may mount the route.
+export type RouteEnv = { Bindings: any; Variables: RequestNotes }
+
 /** The outcome of a request that got its token. */
 export const TOKEN_ISSUED = 'TOKEN_ISSUED'
 

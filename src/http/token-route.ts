@@ -1,10 +1,11 @@
 /**
- * @module `GET /token`: who the visitor is → contact fields → `{ "data": "<widget token>" }`.
+ * @module A widget's token route: its origin guard (CORS for its own path only), `GET` →
+ * who the visitor is → contact fields → `{ "data": "<widget token>" }`, `OPTIONS`, and `405`
+ * for the rest. The standalone Worker mounts one per widget; `widgetToken()` wraps one for an app.
  */
-import type { Context } from 'hono'
+import type { Context, Hono } from 'hono'
 import { contactIdentity } from '../attributes'
-import type { Config } from '../config'
-import type { WidgetConfig } from '../config/widgets'
+import { type WidgetSettings, widgetKeys } from '../config/widget'
 import { TokenServiceError } from '../errors'
 import { admit, lookupGuard } from '../guards/admission'
 import { CookieJar } from '../session/cookies'
@@ -12,26 +13,48 @@ import type { SessionSource } from '../session/source'
 import type { SessionClaims } from '../session/verify'
 import { issueWidgetToken } from '../token'
 import { NO_STORE } from './error-response'
+import { ALLOW, DROPPED_FIELDS_HEADER } from './headers'
+import { originGuard } from './origin-guard'
+import type { RouteEnv } from './request-log'
 
-/** Names the optional fields left out of the token to fit the widget's size limit. */
-export const DROPPED_FIELDS_HEADER = 'X-Connect-Dropped-Attributes'
+/** A widget as its route needs it: its settings, and its name for the log line. */
+export interface WidgetRoute extends WidgetSettings {
+  name: string
+}
 
-export function tokenHandler(config: Config, widget: WidgetConfig, source: SessionSource) {
+type AnyApp = Hono<RouteEnv>
+
+/** The widget's routes on `path` of `app`, whose `onError` answers the coded errors thrown here. */
+export function mountTokenRoute(app: AnyApp, path: string, widget: WidgetRoute, source: SessionSource): void {
+  app.use(path, originGuard(widget))
+  app.get(path, tokenHandler(widget, source))
+  // Preflights from allowed origins are answered by the origin guard; this is the rest.
+  app.all(path, (c) => {
+    if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: ALLOW })
+    throw new TokenServiceError('METHOD_NOT_ALLOWED')
+  })
+}
+
+function tokenHandler(widget: WidgetRoute, source: SessionSource) {
+  const keys = widgetKeys(widget.secret)
   // Copies of a session are one visitor when this widget's token would carry the same for each.
   const identityOf = (claims: SessionClaims) => contactIdentity(claims, widget.mapping)
   return async function issueToken(c: Context): Promise<Response> {
     // Hono answers HEAD with the GET route: a HEAD must not issue (nor log, nor count) a token.
     if (c.req.method !== 'GET') throw new TokenServiceError('METHOD_NOT_ALLOWED', 'head_not_allowed')
     const request = c.req.raw
+    const env = c.env as Record<string, unknown>
+    const { key, cacheScope } = await keys(env)
     const identity = await source.identify({
       cookies: CookieJar.of(request),
-      env: c.env,
-      cacheScope: config.cacheScope,
+      env,
+      cacheScope,
       identityOf,
-      beforeLookup: lookupGuard(request, c.env, config),
+      beforeLookup: lookupGuard(request, env, widget.rateLimit),
     })
-    const { fields, skipped, absent } = await admit(identity, request, c.env, config, widget)
-    const { token, dropped } = await issueWidgetToken(fields, widget.token, Math.floor(Date.now() / 1000))
+    const { fields, skipped, absent } = await admit(identity, request, env, widget)
+    const token = { widgetId: widget.widgetId, ttlSeconds: widget.ttlSeconds, key }
+    const { token: signed, dropped } = await issueWidgetToken(fields, token, Math.floor(Date.now() / 1000))
     if (dropped.length > 0) c.header(DROPPED_FIELDS_HEADER, dropped.join(', '))
     // For the request's log line: which optional fields the token lacks, and why.
     if (absent.length > 0 || skipped.length > 0 || dropped.length > 0) {
@@ -46,6 +69,6 @@ export function tokenHandler(config: Config, widget: WidgetConfig, source: Sessi
     }
     c.header('Cache-Control', NO_STORE)
     c.set('issued', true)
-    return c.json({ data: token })
+    return c.json({ data: signed })
   }
 }

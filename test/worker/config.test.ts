@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type Env, readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
+import type { MappingRule } from '../../src/mapping'
 import type { JwtCookieSettings } from '../../src/session/jwt-cookie'
 import { errorCode, fetchWithEnv, sessionCookie, tokenRequest, workerWithEnv } from './helpers'
 
@@ -29,12 +30,12 @@ describe('The demo configuration in wrangler.toml', () => {
   it('Should load with the documented defaults', async () => {
     const config = await readConfig(demoEnv)
     expect(config.widgets[0].tokenPath).toBe('/token')
-    expect(config.widgets[0].token.ttlSeconds).toBe(300)
+    expect(config.widgets[0].ttlSeconds).toBe(300)
     const session = config.source.settings as JwtCookieSettings
     expect(session.cookie).toBe('session')
     expect(session.algorithms).toEqual(['HS256'])
     expect(session.clockToleranceSeconds).toBe(30)
-    expect(config.widgets[0].mapping.map((rule) => rule.to)).toEqual([
+    expect((config.widgets[0].mapping as MappingRule[]).map((rule) => rule.to)).toEqual([
       'attributes.memberId',
       'attributes.name',
       'attributes.email',
@@ -51,7 +52,7 @@ describe('The demo configuration in wrangler.toml', () => {
       SESSION_ALGORITHMS: 'HS256',
     })
     expect(config.widgets[0].tokenPath).toBe('/token')
-    expect(config.widgets[0].token.ttlSeconds).toBe(300)
+    expect(config.widgets[0].ttlSeconds).toBe(300)
     const session = config.source.settings as JwtCookieSettings
     expect(session.cookie).toBe('session')
     expect(session.issuer).toBeUndefined()
@@ -66,10 +67,10 @@ describe('The demo configuration in wrangler.toml', () => {
       ALLOWED_ORIGINS: '["https://a.example.com"]',
       CONTACT_MAPPING: '[{"to":"attributes.id","claim":"sub","required":true}]',
     })
-    expect(config.widgets[0].token.ttlSeconds).toBe(120)
+    expect(config.widgets[0].ttlSeconds).toBe(120)
     expect((config.source.settings as JwtCookieSettings).algorithms).toEqual(['HS256', 'HS512'])
     expect(config.widgets[0].origins.allows('https://a.example.com')).toBe(true)
-    expect(config.widgets[0].mapping[0].to).toBe('attributes.id')
+    expect((config.widgets[0].mapping as MappingRule[])[0].to).toBe('attributes.id')
   })
 })
 

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type Env, loadConfig } from '../../src/config'
+import { widgetKeys } from '../../src/config/widget'
 import { warmUp } from '../../src/warm-up'
 
 afterEach(() => {
@@ -18,6 +19,7 @@ describe('The warm-up at isolate start', () => {
     expect(outbound).not.toHaveBeenCalled()
     // It signed with its own throwaway key, never with the widget's.
     expect(sign).toHaveBeenCalled()
-    for (const [, key] of sign.mock.calls) expect(key).not.toBe(config.widgets[0].token.key)
+    const { key: widgetKey } = await widgetKeys(config.widgets[0].secret)(env as unknown as Env)
+    for (const [, key] of sign.mock.calls) expect(key).not.toBe(widgetKey)
   })
 })

@@ -1,0 +1,127 @@
+/**
+ * @module `widgetToken()`: the token endpoint as a Hono handler for your own app.
+ *
+ * ```ts
+ * app.all('/token', widgetToken({ widgetId: 'support-widget', session: jwtCookie({ … }), mapping: [ … ] }))
+ * ```
+ *
+ * The options are checked when it is called, by the validator the standalone Worker runs over
+ * its vars: every mistake at once, as a `TypeError` naming each option. Secrets are never
+ * options: `secret` names the binding that holds the widget's key (by default
+ * `CONNECT_SECRET`) or is a function of the request's env. It answers on its own route only:
+ * `GET` a token, `OPTIONS` and credentialed CORS for `origins`, the same coded JSON errors and
+ * one log line per request as the standalone Worker; your app's other routes and vars are its own.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { Hono } from 'hono/tiny'
+import type { ContactFieldValues, MappingFunction } from './attributes'
+import type { SecretRef } from './config/input'
+import { ConfigProblems } from './config/problems'
+import { readWidgetSettings, WIDGET_VARS, type WidgetSettingName } from './config/widget'
+import { InvalidConfigError } from './errors'
+import { answerErrors } from './http/error-response'
+import { type RouteEnv, requestLog } from './http/request-log'
+import { mountTokenRoute } from './http/token-route'
+import type { SessionSource } from './session/source'
+
+/** One entry of a mapping: where one field of the widget token comes from (README, "The contact mapping"). */
+export interface MappingEntry {
+  /** `attributes.NAME`, `customerId`, `relatedContactId` or `segmentAttributes.NAME`. */
+  to: string
+  /** A claim, as a dot path (`profile.tier`) or a list of names (for names with dots). */
+  claim?: string | string[]
+  /** A literal instead of a claim. */
+  value?: string | number | boolean
+  /** Used when the claim is absent or null. */
+  default?: string | number | boolean
+  required?: boolean
+  /** Objects and arrays only with this: as JSON text. */
+  serialize?: 'json'
+}
+
+export interface WidgetTokenOptions {
+  /** The widget id from the Connect snippet: the token's `sub`. */
+  widgetId: string
+  /** Who the visitor is: `jwtCookie()`, `introspection()`, `kvSessions()`, `cognito()`, … */
+  session: SessionSource
+  /** The widget's 44-character security key: a binding name (default `CONNECT_SECRET`), or `(env) => key`. */
+  secret?: SecretRef
+  /** Most important first (the bottom is dropped first to fit 3,072 characters), or a function of the claims. */
+  mapping?: MappingEntry[] | MappingFunction
+  /** The token's lifetime, 1–600 s (default 300). */
+  ttlSeconds?: number
+  /** Origins allowed cross-origin, exact or `https://*.example.com`; same-origin needs none. */
+  origins?: string[]
+  /** Visitors not signed in get a token with these literal fields; absent: `401 SESSION_MISSING`. */
+  guests?: {
+    mapping?: MappingEntry[]
+    /** Guests must pass Turnstile: the secret's binding (or a function), and siteverify's URL. */
+    turnstile?: { secret: SecretRef; verifyUrl?: string }
+  }
+  /** The name of a `[[ratelimits]]` binding limiting tokens per client IP (guests) or subject. */
+  rateLimit?: string
+  /** The widget's name in log lines (default: its id). */
+  name?: string
+}
+
+export type { ContactFieldValues, MappingFunction, SecretRef, SessionSource }
+
+const OPTIONS = ['widgetId', 'session', 'secret', 'mapping', 'ttlSeconds', 'origins', 'guests', 'rateLimit', 'name']
+
+/** The token route, checked now; mount it with `app.all(path, …)` (`app.get` for same-origin use only). */
+export function widgetToken(options: WidgetTokenOptions): MiddlewareHandler {
+  const problems = new ConfigProblems()
+  for (const name of Object.keys(options)) {
+    if (!OPTIONS.includes(name)) problems.add(name, `is not an option of widgetToken(); use ${OPTIONS.join(', ')}`)
+  }
+  const session = options.session
+  if (typeof session?.identify !== 'function') {
+    problems.add('session', 'is required: a session source such as jwtCookie({ … }) or cognito({ … })')
+  }
+  const settings = readWidgetSettings(optionsInput(options), problems)
+  if (problems.found.length > 0 || !settings) throw new InvalidConfigError(problems.found, 'widgetToken()')
+  const name = options.name ?? settings.widgetId
+  const route = new Hono<RouteEnv>()
+  route.use('*', requestLog(name))
+  mountTokenRoute(route, '*', { ...settings, name }, session)
+  answerErrors(route)
+  return async function widgetToken(c) {
+    return route.fetch(c.req.raw, c.env, executionContextOf(c))
+  }
+}
+
+/** The options as the validator reads them, each under the name the user wrote. */
+function optionsInput(options: WidgetTokenOptions) {
+  const { guests } = options
+  const values: Record<WidgetSettingName, unknown> = {
+    widgetId: options.widgetId,
+    secret: options.secret ?? WIDGET_VARS.secret,
+    ttlSeconds: options.ttlSeconds,
+    origins: options.origins,
+    mapping: options.mapping,
+    guests: guests === undefined ? undefined : 'allow',
+    guestMapping: guests?.mapping,
+    turnstileSecret: guests?.turnstile?.secret,
+    turnstileVerifyUrl: guests?.turnstile?.verifyUrl,
+    rateLimit: options.rateLimit,
+  }
+  const keys: Partial<Record<WidgetSettingName, string>> = {
+    guestMapping: 'guests.mapping',
+    turnstileSecret: 'guests.turnstile.secret',
+    turnstileVerifyUrl: 'guests.turnstile.verifyUrl',
+  }
+  return {
+    form: 'options' as const,
+    key: (name: WidgetSettingName) => keys[name] ?? name,
+    value: (name: WidgetSettingName) => values[name],
+  }
+}
+
+/** The request's execution context, when the runtime gave one (`app.request()` in a test gives none). */
+function executionContextOf(c: Context) {
+  try {
+    return c.executionCtx
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,143 @@
+import { Hono } from 'hono'
+import { jwtVerify } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { widgetToken } from '../../src/handler'
+import { jwtCookie } from '../../src/session/jwt-cookie'
+import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from '../support/secrets'
+import { DEMO_AUDIENCE, DEMO_ISSUER, JANE, sessionCookie } from './helpers'
+
+/**
+ * `widgetToken()` inside an app of its own (issue 16): the app's own routes and vars stay its
+ * business; the token route answers as the standalone Worker does.
+ */
+const session = jwtCookie({
+  algorithms: ['HS256'],
+  secret: 'SESSION_SECRET',
+  issuer: DEMO_ISSUER,
+  audience: DEMO_AUDIENCE,
+})
+const MAPPING = [
+  { to: 'attributes.memberId', claim: 'sub', required: true },
+  { to: 'attributes.name', claim: 'name' },
+]
+
+/** The host app's env: its own vars, which the token route never checks, and the secrets. */
+const ENV = {
+  CONNECT_INSTANCE_ARN: 'arn:aws:connect:eu-west-1:123456789012:instance/abc',
+  SESSION_TIMEOUT_MINUTES: 'thirty',
+  CONNECT_SECRET: TEST_CONNECT_SECRET,
+  SESSION_SECRET: TEST_SESSION_SECRET,
+}
+
+function hostApp(options: Partial<Parameters<typeof widgetToken>[0]> = {}) {
+  const app = new Hono()
+  app.get('/', (c) => c.text('the shop'))
+  app.all('/token', widgetToken({ widgetId: 'support-widget', session, mapping: MAPPING, ...options }))
+  return app
+}
+
+const withSession = async (headers: Record<string, string> = {}) => ({
+  headers: { Cookie: `session=${await sessionCookie()}`, ...headers },
+})
+
+describe('widgetToken() in an app of its own', () => {
+  it("Should answer a signed-in visitor's token, signed with the key the app's env holds", async () => {
+    const response = await hostApp().request('/token', await withSession(), ENV)
+    expect(response.status).toBe(200)
+    const { data } = (await response.json()) as { data: string }
+    const { payload } = await jwtVerify(data, new TextEncoder().encode(TEST_CONNECT_SECRET))
+    expect(payload).toMatchObject({ sub: 'support-widget', attributes: { memberId: JANE.sub, name: JANE.name } })
+  })
+
+  it("Should leave the app's own routes and vars alone", async () => {
+    const app = hostApp()
+    expect(await (await app.request('/', {}, ENV)).text()).toBe('the shop')
+    expect((await app.request('/token', {}, ENV)).status).toBe(401)
+  })
+
+  it('Should answer the same coded JSON errors as the standalone Worker', async () => {
+    const response = await hostApp().request('/token', {}, ENV)
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({
+      error: { code: 'SESSION_MISSING', message: 'No session cookie was sent. Sign in first.' },
+    })
+    const post = await hostApp().request('/token', { method: 'POST' }, ENV)
+    expect(post.status).toBe(405)
+    expect(post.headers.get('Allow')).toBe('GET, OPTIONS')
+  })
+
+  it('Should answer CORS for its own origins on its own route only', async () => {
+    const app = hostApp({ origins: ['https://www.example.com'] })
+    const preflight = await app.request(
+      '/token',
+      { method: 'OPTIONS', headers: { Origin: 'https://www.example.com', 'Access-Control-Request-Method': 'GET' } },
+      ENV,
+    )
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe('https://www.example.com')
+    const stranger = await app.request('/token', await withSession({ Origin: 'https://evil.example' }), ENV)
+    expect(stranger.status).toBe(403)
+    expect(
+      (await app.request('/', { headers: { Origin: 'https://www.example.com' } }, ENV)).headers.get(
+        'Access-Control-Allow-Origin',
+      ),
+    ).toBeNull()
+  })
+
+  it('Should read the key from a function of the env, and refuse a wrong key with 500 CONFIG_INVALID', async () => {
+    const fromFunction = hostApp({ secret: (env) => env.WIDGET_KEY as string })
+    const env = { ...ENV, WIDGET_KEY: TEST_CONNECT_SECRET }
+    expect((await fromFunction.request('/token', await withSession(), env)).status).toBe(200)
+    const wrong = await fromFunction.request('/token', await withSession(), { ...env, WIDGET_KEY: 'too short' })
+    expect(wrong.status).toBe(500)
+    expect(await wrong.json()).toMatchObject({ error: { code: 'CONFIG_INVALID' } })
+  })
+
+  it('Should hold a mapping function to the contract: strings only, names and lengths', async () => {
+    const mapped = hostApp({ mapping: (claims) => ({ attributes: { memberId: String(claims.sub), plan: 'gold' } }) })
+    const response = await mapped.request('/token', await withSession(), ENV)
+    const { data } = (await response.json()) as { data: string }
+    const { payload } = await jwtVerify(data, new TextEncoder().encode(TEST_CONNECT_SECRET))
+    expect(payload.attributes).toEqual({ memberId: JANE.sub, plan: 'gold' })
+    for (const attributes of [{ tier: 5 }, { 'bad name': 'x' }]) {
+      const broken = hostApp({ mapping: () => ({ attributes }) as never })
+      const refused = await broken.request('/token', await withSession(), ENV)
+      expect(refused.status).toBe(403)
+      expect(await refused.json()).toMatchObject({ error: { code: 'SESSION_CLAIM_INVALID' } })
+    }
+  })
+
+  it('Should give guests literal fields only', async () => {
+    const app = hostApp({ guests: { mapping: [{ to: 'attributes.authenticated', value: 'false' }] } })
+    const { data } = (await (await app.request('/token', {}, ENV)).json()) as { data: string }
+    const { payload } = await jwtVerify(data, new TextEncoder().encode(TEST_CONNECT_SECRET))
+    expect(payload.attributes).toEqual({ authenticated: 'false' })
+  })
+})
+
+describe('widgetToken() options', () => {
+  it('Should report every mistake at once, when it is called, naming each option', () => {
+    const call = () =>
+      widgetToken({
+        widgetId: '',
+        session,
+        ttlSeconds: 3600,
+        origins: ['https://*.com'],
+        mapping: [{ to: 'attributes.x', claim: 'sub', requried: true } as never],
+        colour: 'blue',
+      } as never)
+    expect(call).toThrow(TypeError)
+    expect(call).toThrow(/^widgetToken\(\): 5 problems: /)
+    for (const key of ['colour', 'widgetId', 'ttlSeconds', 'origins[0]', 'mapping[0].requried']) {
+      expect(call).toThrow(new RegExp(`${key.replace(/[[\]]/g, '\\$&')}: `))
+    }
+  })
+
+  it("Should check a session source's options when it is made", () => {
+    expect(() => jwtCookie({ algorithms: ['none'], secret: 'SESSION_SECRET' })).toThrow(
+      /^jwtCookie\(\): 1 problem: algorithms\[0\]: "none" cannot be verified/,
+    )
+    expect(() => jwtCookie({ algorithms: ['RS256'], jwksUrl: 'http://login.example.com/jwks' })).toThrow(
+      /jwksUrl: must be an https:\/\/ URL/,
+    )
+  })
+})
