@@ -2,12 +2,12 @@
  * @module App assembly: middleware order, routes and error handling, built once per config.
  */
 import { Hono } from 'hono/tiny'
-import { type Config, type Env, loadConfig } from './config'
-import { InvalidConfigError, TokenServiceError } from './errors'
-import { answerErrors, errorResponse } from './http/error-response'
-import { logRequest, type RequestNotes, requestLog } from './http/request-log'
-import { mountTokenRoute } from './http/token-route'
-import { warmUp } from './warm-up'
+import { type Config, type Env, loadConfig } from './config/index.ts'
+import { InvalidConfigError, TokenServiceError } from './errors.ts'
+import { answerErrors, errorResponse } from './http/error-response.ts'
+import { logRequest, type RequestNotes, requestLog } from './http/request-log.ts'
+import { mountTokenRoute } from './http/token-route.ts'
+import { warmUp } from './warm-up.ts'
 
 export type App = Hono<{ Bindings: Env; Variables: RequestNotes }>
 

@@ -5,9 +5,9 @@
  * filled is an error, an optional one is left out and reported: `absent` when the session lacks
  * its claim (a typo in `claim` shows there), `skipped` when the claim cannot be used.
  */
-import { ConfigError, TokenServiceError } from './errors'
-import { fitsTarget, literalRule, type MappingRule } from './mapping'
-import { isRawJson } from './session/exact-json'
+import { ConfigError, TokenServiceError } from './errors.ts'
+import { fitsTarget, literalRule, type MappingRule } from './mapping.ts'
+import { isRawJson } from './session/exact-json.ts'
 
 /**
  * What a library user's mapping function returns for a visitor's claims: the token's fields,

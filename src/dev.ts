@@ -3,14 +3,14 @@
  * (`/dev/login`) and the demo page (`/dev`). `wrangler deploy` builds `src/index.ts`, so
  * this module and its routes never reach a deployment.
  */
-import { createWorker } from './app'
-import type { Config } from './config'
-import { mountDemoPage } from './dev/demo-page'
-import { createDemoSigner, type DemoSigner } from './dev/demo-signer'
-import { exposeSkippedFields } from './dev/left-out-fields'
-import { mountDevLogin } from './dev/login'
-import { loopbackOnly } from './dev/loopback-only'
-import { logEvent } from './log'
+import { createWorker } from './app.ts'
+import type { Config } from './config/index.ts'
+import { mountDemoPage } from './dev/demo-page.ts'
+import { createDemoSigner, type DemoSigner } from './dev/demo-signer.ts'
+import { exposeSkippedFields } from './dev/left-out-fields.ts'
+import { mountDevLogin } from './dev/login.ts'
+import { loopbackOnly } from './dev/loopback-only.ts'
+import { logEvent } from './log.ts'
 
 const signers = new WeakMap<Config, DemoSigner>()
 

@@ -14,15 +14,15 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { Hono } from 'hono/tiny'
-import type { ContactFieldValues, MappingFunction } from './attributes'
-import type { SecretRef } from './config/input'
-import { ConfigProblems } from './config/problems'
-import { readWidgetSettings, WIDGET_VARS, type WidgetSettingName } from './config/widget'
-import { InvalidConfigError } from './errors'
-import { answerErrors } from './http/error-response'
-import { type RouteEnv, requestLog } from './http/request-log'
-import { mountTokenRoute } from './http/token-route'
-import type { SessionSource } from './session/source'
+import type { ContactFieldValues, MappingFunction } from './attributes.ts'
+import type { SecretRef } from './config/input.ts'
+import { ConfigProblems } from './config/problems.ts'
+import { readWidgetSettings, WIDGET_VARS, type WidgetSettingName } from './config/widget.ts'
+import { InvalidConfigError } from './errors.ts'
+import { answerErrors } from './http/error-response.ts'
+import { type RouteEnv, requestLog } from './http/request-log.ts'
+import { mountTokenRoute } from './http/token-route.ts'
+import type { SessionSource } from './session/source.ts'
 
 /** One entry of a mapping: where one field of the widget token comes from (README, "The contact mapping"). */
 export interface MappingEntry {

@@ -6,8 +6,8 @@
  * keys imported and the app built then, not on the first request.
  */
 import { env } from 'cloudflare:workers'
-import { createWorker } from './app'
-import type { Env } from './config'
+import { createWorker } from './app.ts'
+import type { Env } from './config/index.ts'
 
 const worker = createWorker()
 worker.prepare(env as Env)

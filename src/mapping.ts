@@ -3,8 +3,8 @@
  * Amazon Connect field comes from. Parsed and validated once, when configuration loads.
  */
 
-import { ConfigProblems } from './config/problems'
-import { isRecord, structured } from './config/values'
+import { ConfigProblems } from './config/problems.ts'
+import { isRecord, structured } from './config/values.ts'
 import {
   ATTRIBUTE_KEY_PATTERN,
   MAX_ATTRIBUTE_KEY_LENGTH,
@@ -12,8 +12,8 @@ import {
   MAX_CUSTOMER_ID_LENGTH,
   MAX_RELATED_CONTACT_ID_LENGTH,
   MAX_SEGMENT_ATTRIBUTE_NAME_LENGTH,
-} from './constants'
-import { ConfigError } from './errors'
+} from './constants.ts'
+import { ConfigError } from './errors.ts'
 
 /** Where a value lands in the widget token. */
 export type FieldTarget =

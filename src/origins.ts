@@ -2,9 +2,9 @@
  * @module Which web origins may fetch tokens cross-origin: exact origins and `*.` subdomain
  * patterns, parsed once and matched without regular expressions built from configuration.
  */
-import { ConfigProblems } from './config/problems'
-import { ConfigError } from './errors'
-import { isPublicSuffix } from './public-suffixes'
+import { ConfigProblems } from './config/problems.ts'
+import { ConfigError } from './errors.ts'
+import { isPublicSuffix } from './public-suffixes.ts'
 
 export interface OriginPolicy {
   /** True when `origin` (an `Origin` header value) is on the allowlist. */

@@ -6,7 +6,7 @@
  * Every rule cites `docs/CONNECT-WIDGET-CONTRACT.md` through `constants.ts`.
  */
 import { base64url, compactVerify } from 'jose'
-import { isRecord } from './config/values'
+import { isRecord } from './config/values.ts'
 import {
   ATTRIBUTE_KEY_PATTERN,
   MAX_ATTRIBUTE_KEY_LENGTH,
@@ -18,7 +18,7 @@ import {
   MAX_TOKEN_CHARS,
   MAX_TOKEN_TTL_SECONDS,
   WIDGET_TOKEN_ALGORITHM,
-} from './constants'
+} from './constants.ts'
 
 /** `pass`, `fail`, or `skip` for a rule that could not be checked (no key given). */
 export type Verdict = 'pass' | 'fail' | 'skip'

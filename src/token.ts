@@ -6,9 +6,9 @@
  * are dropped, least important first, until it fits; then the token is signed once.
  */
 import { base64url, CompactSign } from 'jose'
-import type { ContactField } from './attributes'
-import { MAX_TOKEN_CHARS, WIDGET_TOKEN_ALGORITHM } from './constants'
-import { TokenServiceError } from './errors'
+import type { ContactField } from './attributes.ts'
+import { MAX_TOKEN_CHARS, WIDGET_TOKEN_ALGORITHM } from './constants.ts'
+import { TokenServiceError } from './errors.ts'
 
 export interface WidgetTokenConfig {
   /** The widget id from the Connect snippet: the token's `sub`. */

@@ -6,10 +6,10 @@
  * own rules, signed and verified with an all-zero key that signs nothing else. Nothing it
  * makes leaves this function: no secret is used, no log line or request is made.
  */
-import { mapSessionToContact } from './attributes'
-import type { Config } from './config'
-import { verifySessionCookie } from './session/verify'
-import { issueWidgetToken } from './token'
+import { mapSessionToContact } from './attributes.ts'
+import type { Config } from './config/index.ts'
+import { verifySessionCookie } from './session/verify.ts'
+import { issueWidgetToken } from './token.ts'
 
 const SYNTHETIC_VISITOR = { sub: 'warm-up', name: 'warm-up', email: 'warm-up@example.invalid' }
 

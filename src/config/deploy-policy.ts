@@ -8,8 +8,8 @@
  * `npm run check-config` print them as warnings; `npm run dev` runs them. Only the tools use
  * this module: the Worker never imports it.
  */
-import { isLoopbackHost, isRecord, stringList } from './values'
-import { widgetEntryList } from './widgets'
+import { isLoopbackHost, isRecord, stringList } from './values.ts'
+import { widgetEntryList } from './widgets.ts'
 
 /** The sample widget ids this repository ships, and where each one is written. */
 export const SAMPLE_WIDGET_IDS: Readonly<Record<string, string>> = {

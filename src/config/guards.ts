@@ -3,12 +3,12 @@
  * mapping, Cloudflare Turnstile, and rate limiting (a `[[ratelimits]]` binding).
  */
 
-import { ConfigError } from '../errors'
-import { DEFAULT_TURNSTILE_VERIFY_URL, type TurnstileConfig } from '../guards/turnstile'
-import { type MappingRule, parseMapping } from '../mapping'
-import { type SettingsInput, secretRef } from './input'
-import type { ConfigProblems } from './problems'
-import { optionalString, secureUrl } from './values'
+import { ConfigError } from '../errors.ts'
+import { DEFAULT_TURNSTILE_VERIFY_URL, type TurnstileConfig } from '../guards/turnstile.ts'
+import { type MappingRule, parseMapping } from '../mapping.ts'
+import { type SettingsInput, secretRef } from './input.ts'
+import type { ConfigProblems } from './problems.ts'
+import { optionalString, secureUrl } from './values.ts'
 
 /** Guests' options, and their vars: `guests` is the policy (`widgetToken()` takes an object). */
 export const GUEST_VARS = {

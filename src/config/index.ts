@@ -6,17 +6,17 @@
  * runs the same code over `wrangler.toml` before a deployment. Every mistake is reported,
  * not only the first; at run time an invalid configuration answers `CONFIG_INVALID`.
  */
-import { type ConfigError, InvalidConfigError } from '../errors'
-import { logEvent } from '../log'
-import { ConfigProblems } from './problems'
-import { isSecretName, secretsUsed, withoutUnusedSecrets } from './secrets'
-import { checkSettingNames } from './settings'
-import { type ChosenSource, readSource } from './sources'
-import { readWidgets, type WidgetConfig } from './widgets'
+import { type ConfigError, InvalidConfigError } from '../errors.ts'
+import { logEvent } from '../log.ts'
+import { ConfigProblems } from './problems.ts'
+import { isSecretName, secretsUsed, withoutUnusedSecrets } from './secrets.ts'
+import { checkSettingNames } from './settings.ts'
+import { type ChosenSource, readSource } from './sources.ts'
+import { readWidgets, type WidgetConfig } from './widgets.ts'
 
-export { isSecretName, secretsUsed, secretValueProblem, unusedSecrets } from './secrets'
-export { SETTINGS } from './settings'
-export { widgetSecretNames } from './widgets'
+export { isSecretName, secretsUsed, secretValueProblem, unusedSecrets } from './secrets.ts'
+export { SETTINGS } from './settings.ts'
+export { widgetSecretNames } from './widgets.ts'
 
 /** The Worker's bindings as they arrive: untrusted until `loadConfig` has read them. */
 export interface Env {

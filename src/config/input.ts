@@ -8,8 +8,8 @@
  * is a function of the request's env that returns it. The standalone Worker's secrets are its
  * own vars, read the same way (`SecretRef`).
  */
-import { ConfigError, configInvalid } from '../errors'
-import { optionalString, requiredString } from './values'
+import { ConfigError, configInvalid } from '../errors.ts'
+import { optionalString, requiredString } from './values.ts'
 
 /** A secret: the name of the binding that holds it, or a function of the request's env. */
 export type SecretRef = string | ((env: Record<string, unknown>) => string | undefined)

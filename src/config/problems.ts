@@ -2,7 +2,7 @@
  * @module Collects configuration mistakes instead of stopping at the first, so that one run
  * of the check (or one failed start) shows every problem to fix.
  */
-import { ConfigError, InvalidConfigError } from '../errors'
+import { ConfigError, InvalidConfigError } from '../errors.ts'
 
 export class ConfigProblems {
   readonly found: ConfigError[] = []

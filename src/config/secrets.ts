@@ -7,12 +7,12 @@
  * configuration, so the Worker ignores it instead of refusing to start; the tools name it
  * as a warning (`npm run dev` for the local file, `npm run deploy` for the deployed ones).
  */
-import { ConfigError } from '../errors'
-import { isOwnName, isSecretSetting } from './settings'
-import { sourceSecrets } from './sources'
-import { requiredString } from './values'
-import { checkConnectSecret } from './widget'
-import { widgetEntryList, widgetSecretNames } from './widgets'
+import { ConfigError } from '../errors.ts'
+import { isOwnName, isSecretSetting } from './settings.ts'
+import { sourceSecrets } from './sources.ts'
+import { requiredString } from './values.ts'
+import { checkConnectSecret } from './widget.ts'
+import { widgetEntryList, widgetSecretNames } from './widgets.ts'
 
 export interface SecretsUsed {
   /** Without these the configuration is invalid. */

@@ -2,8 +2,8 @@
  * @module The names of every var and secret the Worker reads, and the check that catches a
  * misspelt one: `SESSION_ISUER` would otherwise be ignored, and with it the issuer check.
  */
-import type { ConfigProblems } from './problems'
-import { widgetSecretNames } from './widgets'
+import type { ConfigProblems } from './problems.ts'
+import { widgetSecretNames } from './widgets.ts'
 
 /** Every setting, with where its value belongs. A new setting is added here and to the README. */
 export const SETTINGS = {

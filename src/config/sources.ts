@@ -3,20 +3,20 @@
  * vars that choose one (`SESSION_SOURCE`, `SESSION_PROVIDER`). Each module holds its options,
  * their vars, its checks and its verification (`src/session/recipe.ts`); this file only picks.
  */
-import { ConfigError } from '../errors'
-import { INTROSPECTION } from '../session/introspection'
-import { JWT_COOKIE } from '../session/jwt-cookie'
-import { KV_SESSIONS } from '../session/kv'
-import { AUTHJS, NEXTAUTH_V4 } from '../session/providers/authjs'
-import { CLERK } from '../session/providers/clerk'
-import { COGNITO } from '../session/providers/cognito'
-import { FIREBASE } from '../session/providers/firebase'
-import { SUPABASE } from '../session/providers/supabase'
-import type { SessionRecipe } from '../session/recipe'
-import type { SessionSource } from '../session/source'
-import { fromVars } from './input'
-import type { ConfigProblems } from './problems'
-import { optionalString } from './values'
+import { ConfigError } from '../errors.ts'
+import { INTROSPECTION } from '../session/introspection.ts'
+import { JWT_COOKIE } from '../session/jwt-cookie.ts'
+import { KV_SESSIONS } from '../session/kv.ts'
+import { AUTHJS, NEXTAUTH_V4 } from '../session/providers/authjs.ts'
+import { CLERK } from '../session/providers/clerk.ts'
+import { COGNITO } from '../session/providers/cognito.ts'
+import { FIREBASE } from '../session/providers/firebase.ts'
+import { SUPABASE } from '../session/providers/supabase.ts'
+import type { SessionRecipe } from '../session/recipe.ts'
+import type { SessionSource } from '../session/source.ts'
+import { fromVars } from './input.ts'
+import type { ConfigProblems } from './problems.ts'
+import { optionalString } from './values.ts'
 
 /** `SESSION_SOURCE`'s values: where sessions come from. */
 export const SOURCES: Readonly<Record<string, SessionRecipe>> = {

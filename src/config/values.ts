@@ -6,7 +6,7 @@
  * `--var` or in the dashboard, so every reader accepts both forms. An empty value is a
  * mistake, never "off": `SESSION_ISSUER = ""` must not silently drop the issuer check.
  */
-import { ConfigError } from '../errors'
+import { ConfigError } from '../errors.ts'
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

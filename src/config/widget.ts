@@ -4,16 +4,16 @@
  * origins allowed cross-origin, the contact mapping, guests and their guards. The key is read
  * from the request's env and imported once per value (`widgetKeys`).
  */
-import { type ContactRules, isMappingFunction } from '../attributes'
-import { CONNECT_SECRET_LENGTH, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from '../constants'
-import { cacheScopeOf } from '../edge-cache'
-import { ConfigError } from '../errors'
-import { parseMapping } from '../mapping'
-import { type OriginPolicy, parseOriginPolicy } from '../origins'
-import { type AnonymousConfig, GUEST_VARS, readAnonymousConfig, readRateLimitBinding } from './guards'
-import { requireSecret, type SecretRef, type SettingsInput, secretRef } from './input'
-import type { ConfigProblems } from './problems'
-import { integerInRange, requiredString, stringList } from './values'
+import { type ContactRules, isMappingFunction } from '../attributes.ts'
+import { CONNECT_SECRET_LENGTH, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from '../constants.ts'
+import { cacheScopeOf } from '../edge-cache.ts'
+import { ConfigError } from '../errors.ts'
+import { parseMapping } from '../mapping.ts'
+import { type OriginPolicy, parseOriginPolicy } from '../origins.ts'
+import { type AnonymousConfig, GUEST_VARS, readAnonymousConfig, readRateLimitBinding } from './guards.ts'
+import { requireSecret, type SecretRef, type SettingsInput, secretRef } from './input.ts'
+import type { ConfigProblems } from './problems.ts'
+import { integerInRange, requiredString, stringList } from './values.ts'
 
 /** A widget's options, and the vars the standalone Worker reads them from. */
 export const WIDGET_VARS = {

@@ -5,11 +5,11 @@
  * top-level settings, so what is shared is written once. Without `WIDGETS`, the top level
  * is the one widget, as it always was.
  */
-import { ConfigError } from '../errors'
-import { fromVars } from './input'
-import { ConfigProblems } from './problems'
-import { isRecord, optionalString, requiredString, structured } from './values'
-import { readWidgetSettings, WIDGET_VARS, type WidgetSettings } from './widget'
+import { ConfigError } from '../errors.ts'
+import { fromVars } from './input.ts'
+import { ConfigProblems } from './problems.ts'
+import { isRecord, optionalString, requiredString, structured } from './values.ts'
+import { readWidgetSettings, WIDGET_VARS, type WidgetSettings } from './widget.ts'
 
 export interface WidgetConfig extends WidgetSettings {
   /** Names the widget in logs and configuration errors. */

@@ -8,9 +8,9 @@
  * uses this: a deployed Worker never trusts a key of its own making.
  */
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type SignJWT } from 'jose'
-import type { Config } from '../config'
-import { requireSecret } from '../config/input'
-import { JWT_COOKIE, type JwtCookieSettings } from '../session/jwt-cookie'
+import type { Config } from '../config/index.ts'
+import { requireSecret } from '../config/input.ts'
+import { JWT_COOKIE, type JwtCookieSettings } from '../session/jwt-cookie.ts'
 
 export const DEMO_KID = 'dev-login'
 

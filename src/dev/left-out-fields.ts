@@ -5,8 +5,8 @@
  * limit. A deployment keeps the skipped ones in its log line only: they describe the
  * visitor's session, which is no business of the page's other readers.
  */
-import type { App } from '../app'
-import type { SkippedField } from '../attributes'
+import type { App } from '../app.ts'
+import type { SkippedField } from '../attributes.ts'
 
 export const SKIPPED_FIELDS_HEADER = 'X-Connect-Skipped-Attributes'
 

@@ -12,13 +12,13 @@
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { SignJWT } from 'jose'
-import type { App } from '../app'
-import type { Config } from '../config'
-import { isRecord } from '../config/values'
-import { MAX_COOKIE_BYTES } from '../constants'
-import { TokenServiceError } from '../errors'
-import type { JwtCookieSettings } from '../session/jwt-cookie'
-import type { DemoSigner } from './demo-signer'
+import type { App } from '../app.ts'
+import type { Config } from '../config/index.ts'
+import { isRecord } from '../config/values.ts'
+import { MAX_COOKIE_BYTES } from '../constants.ts'
+import { TokenServiceError } from '../errors.ts'
+import type { JwtCookieSettings } from '../session/jwt-cookie.ts'
+import type { DemoSigner } from './demo-signer.ts'
 
 export const DEMO_CLAIMS: Record<string, unknown> = {
   sub: 'member-123456789',

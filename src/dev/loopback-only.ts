@@ -18,10 +18,10 @@
  * name is never a secure context, so its browser drops them. (`Referer` is not checked: a page
  * can leave it out, and a link followed from a page elsewhere is no attack.)
  */
-import type { TokenWorker } from '../app'
-import { TokenServiceError } from '../errors'
-import { errorResponse } from '../http/error-response'
-import { logRequest } from '../http/request-log'
+import type { TokenWorker } from '../app.ts'
+import { TokenServiceError } from '../errors.ts'
+import { errorResponse } from '../http/error-response.ts'
+import { logRequest } from '../http/request-log.ts'
 
 /** The names a browser on this machine uses for it; `URL` lowercases them. */
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]'])

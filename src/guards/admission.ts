@@ -3,12 +3,12 @@
  * their claims; a guest gets one only when the anonymous policy allows it, after the
  * configured guards, with literal attributes only: never anything the request says.
  */
-import { type ContactMapping, mapSessionToContact } from '../attributes'
-import type { WidgetSettings } from '../config/widget'
-import { TokenServiceError } from '../errors'
-import type { Identity } from '../session/source'
-import { enforceRateLimit, rateLimitKey } from './rate-limit'
-import { requireTurnstile } from './turnstile'
+import { type ContactMapping, mapSessionToContact } from '../attributes.ts'
+import type { WidgetSettings } from '../config/widget.ts'
+import { TokenServiceError } from '../errors.ts'
+import type { Identity } from '../session/source.ts'
+import { enforceRateLimit, rateLimitKey } from './rate-limit.ts'
+import { requireTurnstile } from './turnstile.ts'
 
 /**
  * What a source awaits before it calls another host for this request (the site's introspection

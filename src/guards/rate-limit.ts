@@ -3,8 +3,8 @@
  * tokens per client IP, signed-in ones per session subject. The counters are kept per
  * Cloudflare location and are approximate: a ceiling against abuse, not an exact quota.
  */
-import { TokenServiceError } from '../errors'
-import { claimKey } from '../session/exact-json'
+import { TokenServiceError } from '../errors.ts'
+import { claimKey } from '../session/exact-json.ts'
 
 /** The binding's period is at most 60 s, so a minute is always long enough to wait. */
 const RETRY_AFTER_SECONDS = 60

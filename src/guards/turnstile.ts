@@ -3,9 +3,9 @@
  * the `CF-Turnstile-Response` header, and it is checked with siteverify (`secret`,
  * `response`, `remoteip`) before a guest gets a token.
  */
-import { requireSecret, type SecretRef } from '../config/input'
-import { TokenServiceError } from '../errors'
-import { fetchWithin } from '../outbound'
+import { requireSecret, type SecretRef } from '../config/input.ts'
+import { TokenServiceError } from '../errors.ts'
+import { fetchWithin } from '../outbound.ts'
 
 export interface TurnstileConfig {
   /** The Turnstile widget's secret key, read from the request's env. */

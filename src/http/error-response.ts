@@ -2,10 +2,10 @@
  * @module Errors → JSON responses: the one place a failure becomes HTTP.
  */
 import type { Hono } from 'hono'
-import { TokenServiceError } from '../errors'
-import { describeUnexpected } from '../log'
-import { ALLOW } from './headers'
-import type { RouteEnv } from './request-log'
+import { TokenServiceError } from '../errors.ts'
+import { describeUnexpected } from '../log.ts'
+import { ALLOW } from './headers.ts'
+import type { RouteEnv } from './request-log.ts'
 
 /** Every response of this service is personal or an error: nothing may be cached. */
 export const NO_STORE = 'no-store'

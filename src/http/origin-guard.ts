@@ -5,10 +5,10 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
-import { TokenServiceError } from '../errors'
-import { TURNSTILE_HEADER } from '../guards/turnstile'
-import type { OriginPolicy } from '../origins'
-import { DROPPED_FIELDS_HEADER } from './headers'
+import { TokenServiceError } from '../errors.ts'
+import { TURNSTILE_HEADER } from '../guards/turnstile.ts'
+import type { OriginPolicy } from '../origins.ts'
+import { DROPPED_FIELDS_HEADER } from './headers.ts'
 
 /** How long a browser may reuse a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600

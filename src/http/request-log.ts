@@ -4,8 +4,8 @@
  * by outcome. Never a cookie, token, secret or the visitor's identity.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { TokenServiceError } from '../errors'
-import { logEvent } from '../log'
+import type { TokenServiceError } from '../errors.ts'
+import { logEvent } from '../log.ts'
 
 /** What a request's handlers leave for its log line. */
 export interface RequestNotes {

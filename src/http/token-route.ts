@@ -4,18 +4,18 @@
  * for the rest. The standalone Worker mounts one per widget; `widgetToken()` wraps one for an app.
  */
 import type { Context, Hono } from 'hono'
-import { contactIdentity } from '../attributes'
-import { type WidgetSettings, widgetKeys } from '../config/widget'
-import { TokenServiceError } from '../errors'
-import { admit, lookupGuard } from '../guards/admission'
-import { CookieJar } from '../session/cookies'
-import type { SessionSource } from '../session/source'
-import type { SessionClaims } from '../session/verify'
-import { issueWidgetToken } from '../token'
-import { NO_STORE } from './error-response'
-import { ALLOW, DROPPED_FIELDS_HEADER } from './headers'
-import { originGuard } from './origin-guard'
-import type { RouteEnv } from './request-log'
+import { contactIdentity } from '../attributes.ts'
+import { type WidgetSettings, widgetKeys } from '../config/widget.ts'
+import { TokenServiceError } from '../errors.ts'
+import { admit, lookupGuard } from '../guards/admission.ts'
+import { CookieJar } from '../session/cookies.ts'
+import type { SessionSource } from '../session/source.ts'
+import type { SessionClaims } from '../session/verify.ts'
+import { issueWidgetToken } from '../token.ts'
+import { NO_STORE } from './error-response.ts'
+import { ALLOW, DROPPED_FIELDS_HEADER } from './headers.ts'
+import { originGuard } from './origin-guard.ts'
+import type { RouteEnv } from './request-log.ts'
 
 /** A widget as its route needs it: its settings, and its name for the log line. */
 export interface WidgetRoute extends WidgetSettings {

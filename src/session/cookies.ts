@@ -17,10 +17,10 @@
  *   strict: the chunks from `.0` without a gap, each once, never beside a whole cookie of the
  *   name, at most `MAX_COOKIE_CHUNKS`, and the joined value at most `MAX_SESSION_CHARS`.
  */
-import type { SettingsInput } from '../config/input'
-import { optionalString } from '../config/values'
-import { MAX_COOKIE_BYTES, MAX_COOKIE_CHUNKS, MAX_SESSION_CHARS } from '../constants'
-import { TokenServiceError } from '../errors'
+import type { SettingsInput } from '../config/input.ts'
+import { optionalString } from '../config/values.ts'
+import { MAX_COOKIE_BYTES, MAX_COOKIE_CHUNKS, MAX_SESSION_CHARS } from '../constants.ts'
+import { TokenServiceError } from '../errors.ts'
 
 /** One copy of a session cookie: its value, or why it cannot be a session at all. */
 export type CookieCopy = { value: string } | { refused: TokenServiceError }

@@ -16,17 +16,17 @@
  * same expiry (within a count and a byte budget), so a visitor's next token skips the cache's
  * round trip.
  */
-import type { SecretRef } from '../config/input'
-import { integerInRange, requiredString, secureUrl } from '../config/values'
-import { MAX_LOOKED_UP_COOKIES } from '../constants'
-import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
-import { sessionUnavailable, TokenServiceError } from '../errors'
-import { fetchWithin, OutboundError, readBodyWithin } from '../outbound'
-import { percentDecoded, readCookieName } from './cookies'
-import { claimNumber, parseExactly } from './exact-json'
-import { type SessionRecipe, sourceFromOptions } from './recipe'
-import { readSignature, SIGNATURE_VARS, signatureChecker } from './signed-cookie'
-import { eachCookie, type IdentifyContext, type Identity, oneVisitor, type SessionSource } from './source'
+import type { SecretRef } from '../config/input.ts'
+import { integerInRange, requiredString, secureUrl } from '../config/values.ts'
+import { MAX_LOOKED_UP_COOKIES } from '../constants.ts'
+import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache.ts'
+import { sessionUnavailable, TokenServiceError } from '../errors.ts'
+import { fetchWithin, OutboundError, readBodyWithin } from '../outbound.ts'
+import { percentDecoded, readCookieName } from './cookies.ts'
+import { claimNumber, parseExactly } from './exact-json.ts'
+import { type SessionRecipe, sourceFromOptions } from './recipe.ts'
+import { readSignature, SIGNATURE_VARS, signatureChecker } from './signed-cookie.ts'
+import { eachCookie, type IdentifyContext, type Identity, oneVisitor, type SessionSource } from './source.ts'
 
 export interface IntrospectionOptions {
   /** The session cookie's name (default `session`), forwarded as the browser sent it. */

@@ -2,7 +2,7 @@
  * @module Sessions as a JWT in a cookie the site already sets, verified here with jose: the
  * default source (`SESSION_SOURCE = "jwt"`), or `jwtCookie({ … })` in your own app.
  */
-import { readCookieName } from './cookies'
+import { readCookieName } from './cookies.ts'
 import {
   checkJwtKeys,
   JWT_VARS,
@@ -11,10 +11,10 @@ import {
   jwtKeyKind,
   jwtVerifier,
   readJwtSettings,
-} from './jwt-settings'
-import { type SessionRecipe, sourceFromOptions } from './recipe'
-import { eachCookie, oneVisitor, type SessionSource } from './source'
-import { verifySessionCookie } from './verify'
+} from './jwt-settings.ts'
+import { type SessionRecipe, sourceFromOptions } from './recipe.ts'
+import { eachCookie, oneVisitor, type SessionSource } from './source.ts'
+import { verifySessionCookie } from './verify.ts'
 
 export interface JwtCookieOptions extends JwtOptions {
   /** The session cookie's name (default `session`); prefer a `__Host-` name where the layout allows. */

@@ -5,25 +5,25 @@
  * are resolved per request (a secret is read from the request's env) and kept per isolate.
  */
 
-import { requireSecret, type SecretRef, type SettingsInput, secretName, secretRef } from '../config/input'
-import type { ConfigProblems } from '../config/problems'
-import { integerInRange, optionalInteger, optionalString, secureUrl, stringList } from '../config/values'
+import { requireSecret, type SecretRef, type SettingsInput, secretName, secretRef } from '../config/input.ts'
+import type { ConfigProblems } from '../config/problems.ts'
+import { integerInRange, optionalInteger, optionalString, secureUrl, stringList } from '../config/values.ts'
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_JWKS_MAX_STALE_SECONDS,
   MAX_CLOCK_TOLERANCE_SECONDS,
   MAX_JWKS_MAX_STALE_SECONDS,
   MAX_SESSION_MAX_AGE_SECONDS,
-} from '../constants'
-import { ConfigError, configInvalid } from '../errors'
+} from '../constants.ts'
+import { ConfigError, configInvalid } from '../errors.ts'
 import {
   ASYMMETRIC_ALGORITHMS,
   PrivateKeyError,
   type SessionKeys,
   SYMMETRIC_ALGORITHMS,
   sessionKeyResolver,
-} from './keys'
-import type { SessionConfig } from './verify'
+} from './keys.ts'
+import type { SessionConfig } from './verify.ts'
 
 /** JWT verification's options, and the vars the standalone Worker reads them from. */
 export const JWT_VARS = {

@@ -6,7 +6,7 @@
  * stay fresh, so every isolate refreshes on the same schedule.
  */
 import type { JSONWebKeySet } from 'jose'
-import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache'
+import { edgeCacheKey, readEdgeCache, writeEdgeCache } from '../edge-cache.ts'
 
 export interface SharedKeySet {
   jwks: JSONWebKeySet

@@ -13,10 +13,10 @@
  *   `503 SESSION_KEYS_UNAVAILABLE`, with `Retry-After`.
  */
 import { createLocalJWKSet, errors, exportJWK, importX509, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
-import { TokenServiceError } from '../errors'
-import { logEvent } from '../log'
-import { fetchWithin, OutboundError, readBodyWithin } from '../outbound'
-import { readSharedKeySet, type SharedKeySet, shareKeySet } from './key-set-cache'
+import { TokenServiceError } from '../errors.ts'
+import { logEvent } from '../log.ts'
+import { fetchWithin, OutboundError, readBodyWithin } from '../outbound.ts'
+import { readSharedKeySet, type SharedKeySet, shareKeySet } from './key-set-cache.ts'
 
 export interface KeySetTiming {
   /** Keys older than this are refreshed (jose's default cache age, 10 minutes). */

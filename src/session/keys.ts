@@ -4,7 +4,7 @@
  * imported once per isolate.
  */
 import { importJWK, importSPKI, type JWK, type JWTVerifyGetKey } from 'jose'
-import { RemoteKeySet } from './key-sets'
+import { RemoteKeySet } from './key-sets.ts'
 
 /** Session algorithms verified with the shared secret. */
 export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const

@@ -11,14 +11,14 @@
  * KV is eventually consistent: a record written at sign-in can take up to about 60 s to reach
  * other locations (README, "Which session source fits").
  */
-import type { SecretRef, SettingsInput } from '../config/input'
-import { optionalString, requiredString } from '../config/values'
-import { ConfigError, sessionUnavailable, TokenServiceError } from '../errors'
-import { readCookieName } from './cookies'
-import { parseExactly } from './exact-json'
-import { type SessionRecipe, sourceFromOptions } from './recipe'
-import { readSignature, SIGNATURE_VARS, signatureChecker } from './signed-cookie'
-import { eachCookie, type Identity, oneVisitor, type SessionSource } from './source'
+import type { SecretRef, SettingsInput } from '../config/input.ts'
+import { optionalString, requiredString } from '../config/values.ts'
+import { ConfigError, sessionUnavailable, TokenServiceError } from '../errors.ts'
+import { readCookieName } from './cookies.ts'
+import { parseExactly } from './exact-json.ts'
+import { type SessionRecipe, sourceFromOptions } from './recipe.ts'
+import { readSignature, SIGNATURE_VARS, signatureChecker } from './signed-cookie.ts'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from './source.ts'
 
 export interface KvSessionOptions {
   /** The session cookie's name (default `session`). */

@@ -5,10 +5,10 @@
  * by `SESSION_SOURCE` / `SESSION_PROVIDER` (`src/config/sources.ts`); a library user calls the
  * module's factory (`jwtCookie({ … })`), which runs the same checks once, when it is called.
  */
-import { fromOptions, type SettingsInput } from '../config/input'
-import { ConfigProblems } from '../config/problems'
-import { configInvalid, InvalidConfigError } from '../errors'
-import type { SessionSource } from './source'
+import { fromOptions, type SettingsInput } from '../config/input.ts'
+import { ConfigProblems } from '../config/problems.ts'
+import { configInvalid, InvalidConfigError } from '../errors.ts'
+import type { SessionSource } from './source.ts'
 
 export interface SessionRecipe<Name extends string = string, Settings = unknown> {
   /** The value of `SESSION_SOURCE` or `SESSION_PROVIDER` that chooses it. */

@@ -3,9 +3,9 @@
  * package): HMAC-SHA256 of the id with the site's session secret, base64 without padding.
  * Checked before anything else, so a forged or garbage cookie costs no call to the site.
  */
-import { requireSecret, type SecretRef, type SettingsInput, secretRef } from '../config/input'
-import { optionalString } from '../config/values'
-import { ConfigError } from '../errors'
+import { requireSecret, type SecretRef, type SettingsInput, secretRef } from '../config/input.ts'
+import { optionalString } from '../config/values.ts'
+import { ConfigError } from '../errors.ts'
 
 /** The options of a signed session cookie, and their vars. */
 export const SIGNATURE_VARS = { cookieSignature: 'SESSION_COOKIE_SIGNATURE', secret: 'SESSION_SECRET' } as const

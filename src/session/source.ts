@@ -9,10 +9,10 @@
  * it first. Copies are compared by what the token would carry for each (the widget's mapping of
  * its claims), not by one claim: more than one distinct identity is `401 SESSION_AMBIGUOUS`.
  */
-import { MAX_SESSION_COOKIES } from '../constants'
-import { TokenServiceError } from '../errors'
-import type { CookieCopy, CookieJar } from './cookies'
-import type { SessionClaims } from './verify'
+import { MAX_SESSION_COOKIES } from '../constants.ts'
+import { TokenServiceError } from '../errors.ts'
+import type { CookieCopy, CookieJar } from './cookies.ts'
+import type { SessionClaims } from './verify.ts'
 
 export type Identity = { kind: 'visitor'; claims: SessionClaims } | { kind: 'anonymous'; why: string }
 

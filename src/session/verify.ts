@@ -11,9 +11,9 @@ import {
   type JWTVerifyOptions,
   jwtVerify,
 } from 'jose'
-import { MAX_NUMERIC_DATE, MAX_SESSION_CHARS } from '../constants'
-import { TokenServiceError } from '../errors'
-import { parseExactly } from './exact-json'
+import { MAX_NUMERIC_DATE, MAX_SESSION_CHARS } from '../constants.ts'
+import { TokenServiceError } from '../errors.ts'
+import { parseExactly } from './exact-json.ts'
 
 export interface SessionConfig {
   /** Pinned by configuration; the token's own `alg` is only ever checked against this list. */

@@ -10,14 +10,14 @@
  * Encryption Key`, 32 bytes. jose decrypts; WebCrypto derives.
  */
 import { base64url, calculateJwkThumbprint, errors, type JWTPayload, jwtDecrypt } from 'jose'
-import { requireSecret, type SecretRef, type SettingsInput, secretRef } from '../../config/input'
-import type { ConfigProblems } from '../../config/problems'
-import { optionalString } from '../../config/values'
-import { ConfigError, TokenServiceError } from '../../errors'
-import { readClockTolerance } from '../jwt-settings'
-import { type SessionRecipe, sourceFromOptions } from '../recipe'
-import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
-import { checkTimes } from '../verify'
+import { requireSecret, type SecretRef, type SettingsInput, secretRef } from '../../config/input.ts'
+import type { ConfigProblems } from '../../config/problems.ts'
+import { optionalString } from '../../config/values.ts'
+import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { readClockTolerance } from '../jwt-settings.ts'
+import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source.ts'
+import { checkTimes } from '../verify.ts'
 
 export interface AuthJsOptions {
   /** The app's secret; during a rotation a list, newest first (as Auth.js reads `AUTH_SECRET_3` … `AUTH_SECRET`). */

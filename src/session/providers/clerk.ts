@@ -8,14 +8,14 @@
  * site's origins). A pending session (`sts: "pending"`, tasks left such as choosing an
  * organization) is signed out, as `@clerk/backend` treats it by default, unless configured.
  */
-import { optionalBoolean, requiredString, stringList } from '../../config/values'
-import { ConfigError, TokenServiceError } from '../../errors'
-import { claimNumber } from '../exact-json'
-import { checkJwtKeys, JWT_VARS, type JwtSettings, jwtVerifier } from '../jwt-settings'
-import { type SessionRecipe, sourceFromOptions } from '../recipe'
-import { eachCookie, type Identity, oneVisitor, type SessionCopy, type SessionSource } from '../source'
-import { type SessionConfig, verifySessionCookie } from '../verify'
-import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
+import { optionalBoolean, requiredString, stringList } from '../../config/values.ts'
+import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { claimNumber } from '../exact-json.ts'
+import { checkJwtKeys, JWT_VARS, type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
+import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
+import { eachCookie, type Identity, oneVisitor, type SessionCopy, type SessionSource } from '../source.ts'
+import { type SessionConfig, verifySessionCookie } from '../verify.ts'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider.ts'
 
 export interface ClerkOptions extends ProviderJwtOptions {
   /** The app's publishable key (`pk_test_…`/`pk_live_…`): it names the frontend API and the cookies' suffix. */

@@ -11,14 +11,14 @@
  * Names are built with Amplify's own cookie-name encoding and compared as sent. Expired means
  * expired, even though Amplify refreshes in the browser: the widget asks again after the refresh.
  */
-import { requiredString } from '../../config/values'
-import { ConfigError, TokenServiceError } from '../../errors'
-import { type CookieCopy, type CookieJar, jsCookieName } from '../cookies'
-import { type JwtSettings, jwtVerifier } from '../jwt-settings'
-import { type SessionRecipe, sourceFromOptions } from '../recipe'
-import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
-import { type SessionClaims, type SessionConfig, verifySessionCookie } from '../verify'
-import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
+import { requiredString } from '../../config/values.ts'
+import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { type CookieCopy, type CookieJar, jsCookieName } from '../cookies.ts'
+import { type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
+import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source.ts'
+import { type SessionClaims, type SessionConfig, verifySessionCookie } from '../verify.ts'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider.ts'
 
 export interface CognitoOptions extends ProviderJwtOptions {
   /** The user pool id, `<region>_<id>`. */

@@ -5,15 +5,15 @@
  * max-age is honoured) or a JWKS; `iss = https://session.firebase.google.com/<projectId>`,
  * `aud = <projectId>`, a non-empty `sub`, and an `auth_time` that is not ahead.
  */
-import { requiredString } from '../../config/values'
-import { ConfigError, TokenServiceError } from '../../errors'
-import { readCookieName } from '../cookies'
-import { claimNumber } from '../exact-json'
-import { type JwtSettings, jwtVerifier } from '../jwt-settings'
-import { type SessionRecipe, sourceFromOptions } from '../recipe'
-import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
-import { type SessionConfig, verifySessionCookie } from '../verify'
-import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
+import { requiredString } from '../../config/values.ts'
+import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { readCookieName } from '../cookies.ts'
+import { claimNumber } from '../exact-json.ts'
+import { type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
+import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source.ts'
+import { type SessionConfig, verifySessionCookie } from '../verify.ts'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider.ts'
 
 export interface FirebaseOptions extends ProviderJwtOptions {
   /** The Firebase project id (the session cookie's `aud`). */

@@ -4,9 +4,9 @@
  * with the JWT settings a deployment may still set (a JWKS URL or issuer on loopback in tests,
  * private deployments; the clock checks; how long stale keys serve).
  */
-import { type SettingsInput, withSettings } from '../../config/input'
-import type { ConfigProblems } from '../../config/problems'
-import { JWT_VARS, type JwtSettingName, type JwtSettings, readJwtSettings } from '../jwt-settings'
+import { type SettingsInput, withSettings } from '../../config/input.ts'
+import type { ConfigProblems } from '../../config/problems.ts'
+import { JWT_VARS, type JwtSettingName, type JwtSettings, readJwtSettings } from '../jwt-settings.ts'
 
 /** The JWT settings every JWT provider takes, and their vars. */
 export const PROVIDER_JWT_VARS = {

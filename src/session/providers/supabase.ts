@@ -7,14 +7,14 @@
  * Supabase user (`is_anonymous`) is a guest here: the anonymous policy applies.
  */
 import { base64url } from 'jose'
-import type { SecretRef } from '../../config/input'
-import { requiredString } from '../../config/values'
-import { ConfigError, TokenServiceError } from '../../errors'
-import { type JwtSettings, jwtVerifier } from '../jwt-settings'
-import { type SessionRecipe, sourceFromOptions } from '../recipe'
-import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source'
-import { type SessionConfig, verifySessionCookie } from '../verify'
-import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider'
+import type { SecretRef } from '../../config/input.ts'
+import { requiredString } from '../../config/values.ts'
+import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
+import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
+import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source.ts'
+import { type SessionConfig, verifySessionCookie } from '../verify.ts'
+import { PROVIDER_JWT_VARS, type ProviderJwtOptions, readProviderJwt } from './jwt-provider.ts'
 
 export interface SupabaseOptions extends ProviderJwtOptions {
   /** The project ref of `https://<ref>.supabase.co`. */
