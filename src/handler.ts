@@ -70,6 +70,24 @@ const OPTIONS = ['widgetId', 'session', 'secret', 'mapping', 'ttlSeconds', 'orig
 
 /** The token route, checked now; mount it with `app.all(path, …)` (`app.get` for same-origin use only). */
 export function widgetToken(options: WidgetTokenOptions): MiddlewareHandler {
+  const route = tokenRoute(options)
+  return async function widgetToken(c) {
+    return route.fetch(c.req.raw, c.env, executionContextOf(c))
+  }
+}
+
+/**
+ * The token route for a Worker without Hono (`export default { fetch }`, or a framework's
+ * Worker): a `fetch` to call for the token path, checked now as `widgetToken()` is.
+ */
+export function widgetTokenFetch(
+  options: WidgetTokenOptions,
+): (request: Request, env: Record<string, unknown>, ctx?: ExecutionContext) => Promise<Response> {
+  const route = tokenRoute(options)
+  return async (request, env, ctx) => route.fetch(request, env, ctx)
+}
+
+function tokenRoute(options: WidgetTokenOptions): Hono<RouteEnv> {
   const problems = new ConfigProblems()
   for (const name of Object.keys(options)) {
     if (!OPTIONS.includes(name)) problems.add(name, `is not an option of widgetToken(); use ${OPTIONS.join(', ')}`)
@@ -85,9 +103,7 @@ export function widgetToken(options: WidgetTokenOptions): MiddlewareHandler {
   route.use('*', requestLog(name))
   mountTokenRoute(route, '*', { ...settings, name }, session)
   answerErrors(route)
-  return async function widgetToken(c) {
-    return route.fetch(c.req.raw, c.env, executionContextOf(c))
-  }
+  return route
 }
 
 /** The options as the validator reads them, each under the name the user wrote. */
