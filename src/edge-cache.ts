@@ -36,13 +36,3 @@ export async function writeEdgeCache(key: string, json: string, seconds: number)
     // A failed put costs a later isolate one call to the host, nothing more.
   })
 }
-
-/**
- * The scope of this deployment's cache entries: a SHA-256 of its widget secrets, so that
- * deployments with other secrets (and strangers) name other entries. Never logged.
- */
-export async function cacheScopeOf(secrets: readonly string[]): Promise<string> {
-  const text = ['connect-widget-token edge cache v1', ...[...secrets].sort()].join('\n')
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
-}

@@ -5,8 +5,8 @@
  * from the request's env and imported once per value (`widgetKeys`).
  */
 import { type ContactRules, isMappingFunction } from '../attributes.ts'
+import { cacheScopeOf } from '../cache-scope.ts'
 import { CONNECT_SECRET_LENGTH, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from '../constants.ts'
-import { cacheScopeOf } from '../edge-cache.ts'
 import { ConfigError } from '../errors.ts'
 import { parseMapping } from '../mapping.ts'
 import { type OriginPolicy, parseOriginPolicy } from '../origins.ts'

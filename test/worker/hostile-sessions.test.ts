@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { cacheScopeOf } from '../../src/cache-scope'
 import { readConfig } from '../../src/config'
-import { cacheScopeOf, edgeCacheKey } from '../../src/edge-cache'
+import { edgeCacheKey } from '../../src/edge-cache'
 import { InvalidConfigError } from '../../src/errors'
 import { cacheKeyFor } from '../../src/session/introspection'
 import { TEST_CONNECT_SECRET } from '../support/secrets'

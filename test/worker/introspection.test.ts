@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest'
-import { cacheScopeOf } from '../../src/edge-cache'
+import { cacheScopeOf } from '../../src/cache-scope'
 import { cacheKeyFor } from '../../src/session/introspection'
 import { TEST_CONNECT_SECRET } from '../support/secrets'
 import { errorCode, fetchWithEnv, widgetToken, workerWithEnv } from './helpers'
