@@ -1,6 +1,23 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { experimental_readRawConfig } from 'wrangler'
 import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from './test/support/secrets.ts'
+
+/**
+ * The Worker's own wrangler.toml, copied where no `.dev.vars` lies beside it: wrangler loads the
+ * local secrets file next to the configuration, and the tests' secrets must be the test secrets
+ * alone, never the ones a developer's `npm run dev` wrote (a demo AUTH_SECRET, a widget's key).
+ */
+function configWithoutLocalSecrets(): string {
+  const { rawConfig } = experimental_readRawConfig({ config: 'wrangler.toml' })
+  const dir = resolve('node_modules/.cache/connect-widget-token/worker-tests')
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, 'wrangler.json')
+  writeFileSync(path, JSON.stringify({ ...rawConfig, main: resolve(String(rawConfig.main)) }, null, 2))
+  return path
+}
 
 export default defineConfig({
   test: {
@@ -11,7 +28,7 @@ export default defineConfig({
         // Unit and integration tests, inside workerd with the Worker's own wrangler.toml.
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: './wrangler.toml' },
+            wrangler: { configPath: configWithoutLocalSecrets() },
             miniflare: {
               bindings: { CONNECT_SECRET: TEST_CONNECT_SECRET, SESSION_SECRET: TEST_SESSION_SECRET },
               // Bindings that only the tests which name them use (SESSION_KV_BINDING, RATE_LIMIT_BINDING).

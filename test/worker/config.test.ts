@@ -4,6 +4,7 @@ import { type Env, readConfig } from '../../src/config'
 import { InvalidConfigError } from '../../src/errors'
 import type { MappingRule } from '../../src/mapping'
 import type { JwtCookieSettings } from '../../src/session/jwt-cookie'
+import { TEST_CONNECT_SECRET } from '../support/secrets'
 import { errorCode, fetchWithEnv, sessionCookie, tokenRequest, workerWithEnv } from './helpers'
 
 afterEach(() => {
@@ -27,6 +28,15 @@ async function expectConfigError(overrides: Record<string, unknown>, key: string
 }
 
 describe('The demo configuration in wrangler.toml', () => {
+  // The new user's try of issue 14: a developer's .dev.vars (demo secrets npm run dev added for the
+  // README's other configurations) reached the tests, and 10 failed. The tests copy wrangler.toml
+  // where no local secrets file lies (vitest.config.ts).
+  it("Should run on the test secrets alone, never a developer's local .dev.vars", () => {
+    expect(demoEnv.CONNECT_SECRET).toBe(TEST_CONNECT_SECRET)
+    for (const name of ['AUTH_SECRET', 'NEXTAUTH_SECRET', 'CONNECT_SECRET_SUPPORT'])
+      expect(demoEnv[name]).toBeUndefined()
+  })
+
   it('Should load with the documented defaults', async () => {
     const config = await readConfig(demoEnv)
     expect(config.widgets[0].tokenPath).toBe('/token')
