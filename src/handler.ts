@@ -12,16 +12,16 @@
  * `GET` a token, `OPTIONS` and credentialed CORS for `origins`, the same coded JSON errors and
  * one log line per request as the standalone Worker; your app's other routes and vars are its own.
  */
-import type { Context, MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { ContactFieldValues, MappingFunction } from './attributes.ts'
 import type { SecretRef } from './config/input.ts'
 import { ConfigProblems } from './config/problems.ts'
 import { readWidgetSettings, WIDGET_VARS, type WidgetSettingName } from './config/widget.ts'
 import { InvalidConfigError } from './errors.ts'
-import { answerErrors } from './http/error-response.ts'
-import { type RouteEnv, requestLog } from './http/request-log.ts'
-import { mountTokenRoute } from './http/token-route.ts'
+import { failureResponse } from './http/error-response.ts'
+import { logContext, type RouteEnv } from './http/request-log.ts'
+import { type TokenRoute, tokenRoute } from './http/token-route.ts'
 import type { SessionSource } from './session/source.ts'
 
 /** One entry of a mapping: where one field of the widget token comes from (README, "The contact mapping"). */
@@ -70,9 +70,21 @@ const OPTIONS = ['widgetId', 'session', 'secret', 'mapping', 'ttlSeconds', 'orig
 
 /** The token route, checked now; mount it with `app.all(path, …)` (`app.get` for same-origin use only). */
 export function widgetToken(options: WidgetTokenOptions): MiddlewareHandler {
-  const route = tokenRoute(options)
+  const route = checkedRoute(options)
+  // The route runs on the app's own context, its errors answered and logged here: the app's
+  // `onError` and `notFound` never see them, and its other routes never see this one's CORS.
   return async function widgetToken(c) {
-    return route.fetch(c.req.raw, c.env, executionContextOf(c))
+    const started = Date.now()
+    try {
+      const preflight = await route.guard(c, async () => {
+        c.res = c.req.method === 'GET' || c.req.method === 'HEAD' ? await route.issue(c) : route.rest(c)
+      })
+      if (preflight) c.res = preflight
+    } catch (error) {
+      c.res = failureResponse(error, c)
+    }
+    logContext(c, started)
+    return c.res
   }
 }
 
@@ -83,11 +95,12 @@ export function widgetToken(options: WidgetTokenOptions): MiddlewareHandler {
 export function widgetTokenFetch(
   options: WidgetTokenOptions,
 ): (request: Request, env: Record<string, unknown>, ctx?: ExecutionContext) => Promise<Response> {
-  const route = tokenRoute(options)
-  return async (request, env, ctx) => route.fetch(request, env, ctx)
+  const app = new Hono<RouteEnv>()
+  app.all('*', widgetToken(options))
+  return async (request, env, ctx) => app.fetch(request, env, ctx)
 }
 
-function tokenRoute(options: WidgetTokenOptions): Hono<RouteEnv> {
+function checkedRoute(options: WidgetTokenOptions): TokenRoute {
   const problems = new ConfigProblems()
   for (const name of Object.keys(options)) {
     if (!OPTIONS.includes(name)) problems.add(name, `is not an option of widgetToken(); use ${OPTIONS.join(', ')}`)
@@ -98,12 +111,7 @@ function tokenRoute(options: WidgetTokenOptions): Hono<RouteEnv> {
   }
   const settings = readWidgetSettings(optionsInput(options), problems)
   if (problems.found.length > 0 || !settings) throw new InvalidConfigError(problems.found, 'widgetToken()')
-  const name = options.name ?? settings.widgetId
-  const route = new Hono<RouteEnv>()
-  route.use('*', requestLog(name))
-  mountTokenRoute(route, '*', { ...settings, name }, session)
-  answerErrors(route)
-  return route
+  return tokenRoute({ ...settings, name: options.name ?? settings.widgetId }, session)
 }
 
 /** The options as the validator reads them, each under the name the user wrote. */
@@ -130,14 +138,5 @@ function optionsInput(options: WidgetTokenOptions) {
     form: 'options' as const,
     key: (name: WidgetSettingName) => keys[name] ?? name,
     value: (name: WidgetSettingName) => values[name],
-  }
-}
-
-/** The request's execution context, when the runtime gave one (`app.request()` in a test gives none). */
-function executionContextOf(c: Context) {
-  try {
-    return c.executionCtx
-  } catch {
-    return undefined
   }
 }

@@ -11,13 +11,16 @@ export { InvalidConfigError, TokenServiceError } from './errors.ts'
 export { type MappingEntry, type WidgetTokenOptions, widgetToken, widgetTokenFetch } from './handler.ts'
 export { type CookieCopy, CookieJar } from './session/cookies.ts'
 export { type IntrospectionOptions, introspection } from './session/introspection.ts'
+export { type JwksOptions, jwks } from './session/jwks.ts'
 export { type JwtCookieOptions, jwtCookie } from './session/jwt-cookie.ts'
+export type { KeySpec } from './session/keys.ts'
 export { type KvSessionOptions, kvSessions } from './session/kv.ts'
 export { type AuthJsOptions, authjs, type NextAuthV4Options, nextAuthV4 } from './session/providers/authjs.ts'
 export { type ClerkOptions, clerk } from './session/providers/clerk.ts'
 export { type CognitoOptions, cognito } from './session/providers/cognito.ts'
 export { type FirebaseOptions, firebase } from './session/providers/firebase.ts'
 export { type SupabaseOptions, supabase } from './session/providers/supabase.ts'
+export { publicKey } from './session/public-key.ts'
 export {
   eachCookie,
   type IdentifyContext,

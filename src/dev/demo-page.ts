@@ -152,11 +152,7 @@ function sessionSummary(config: Config): Record<string, string> {
     'session source': recipe === INTROSPECTION ? (settings as IntrospectionSettings).url.href : named,
     ...(jwt && {
       'session keys':
-        jwt.keys.kind === 'jwks'
-          ? jwt.keys.url.href
-          : jwt.keys.kind === 'secret'
-            ? secretName(jwt.keys.ref)
-            : 'SESSION_PUBLIC_KEY',
+        jwt.keys.kind === 'secret' ? secretName(jwt.keys.ref) : (jwt.keys.spec.url?.href ?? jwt.keys.name),
       algorithms: jwt.algorithms.join(', '),
       issuer: jwt.issuer ?? '(not checked)',
       audience: jwt.audience?.join(', ') ?? '(not checked)',

@@ -1,7 +1,7 @@
 /**
  * @module Errors → JSON responses: the one place a failure becomes HTTP.
  */
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import { TokenServiceError } from '../errors.ts'
 import { describeUnexpected } from '../log.ts'
 import { ALLOW } from './headers.ts'
@@ -35,9 +35,12 @@ export function answerErrors(app: AnyApp): void {
     return errorResponse(failure)
   })
   // Hono merges headers already set (CORS, Vary) into the response returned here.
-  app.onError((error, c) => {
-    const failure = asFailure(error)
-    c.set('failure', failure)
-    return errorResponse(failure, failure.code === 'METHOD_NOT_ALLOWED' ? { Allow: ALLOW } : undefined)
-  })
+  app.onError((error, c) => failureResponse(error, c))
+}
+
+/** Any thrown value as its coded JSON answer, noted for the request's log line. */
+export function failureResponse(error: unknown, c: Context): Response {
+  const failure = asFailure(error)
+  c.set('failure', failure)
+  return errorResponse(failure, failure.code === 'METHOD_NOT_ALLOWED' ? { Allow: ALLOW } : undefined)
 }

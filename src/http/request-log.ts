@@ -3,7 +3,7 @@
  * duration, and Cloudflare's `cf-ray` when present, so that Workers Logs can be searched
  * by outcome. Never a cookie, token, secret or the visitor's identity.
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { TokenServiceError } from '../errors.ts'
 import { logEvent } from '../log.ts'
 
@@ -35,15 +35,20 @@ export function requestLog(onlyWidget?: string): MiddlewareHandler<{ Variables: 
   return async function requestLog(c, next) {
     const started = Date.now()
     await next()
-    const notes: RequestNotes = {
-      widget: c.get('widget') ?? onlyWidget,
-      failure: c.get('failure'),
-      notes: c.get('notes'),
-      warn: c.get('warn'),
-      issued: c.get('issued'),
-    }
-    logRequest(c.req.raw, started, c.res.status, notes, c.req.path)
+    logContext(c, started, onlyWidget)
   }
+}
+
+/** The request's line from the notes its handlers left on the context. */
+export function logContext(c: Context<{ Variables: RequestNotes }>, started: number, onlyWidget?: string): void {
+  const notes: RequestNotes = {
+    widget: c.get('widget') ?? onlyWidget,
+    failure: c.get('failure'),
+    notes: c.get('notes'),
+    warn: c.get('warn'),
+    issued: c.get('issued'),
+  }
+  logRequest(c.req.raw, started, c.res.status, notes, c.req.path)
 }
 
 /**

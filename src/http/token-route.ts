@@ -3,7 +3,7 @@
  * who the visitor is → contact fields → `{ "data": "<widget token>" }`, `OPTIONS`, and `405`
  * for the rest. The standalone Worker mounts one per widget; `widgetToken()` wraps one for an app.
  */
-import type { Context, Hono } from 'hono'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { contactIdentity } from '../attributes.ts'
 import { type WidgetSettings, widgetKeys } from '../config/widget.ts'
 import { TokenServiceError } from '../errors.ts'
@@ -24,15 +24,31 @@ export interface WidgetRoute extends WidgetSettings {
 
 type AnyApp = Hono<RouteEnv>
 
+/** A widget's route: its origin guard (CORS), its `GET`, and the answer to other methods. */
+export interface TokenRoute {
+  guard: MiddlewareHandler
+  issue(c: Context): Promise<Response>
+  /** `OPTIONS` from the same origin (an allowed origin's preflight is the guard's); `405` otherwise. */
+  rest(c: Context): Response
+}
+
+export function tokenRoute(widget: WidgetRoute, source: SessionSource): TokenRoute {
+  return {
+    guard: originGuard(widget),
+    issue: tokenHandler(widget, source),
+    rest(c) {
+      if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: ALLOW })
+      throw new TokenServiceError('METHOD_NOT_ALLOWED')
+    },
+  }
+}
+
 /** The widget's routes on `path` of `app`, whose `onError` answers the coded errors thrown here. */
 export function mountTokenRoute(app: AnyApp, path: string, widget: WidgetRoute, source: SessionSource): void {
-  app.use(path, originGuard(widget))
-  app.get(path, tokenHandler(widget, source))
-  // Preflights from allowed origins are answered by the origin guard; this is the rest.
-  app.all(path, (c) => {
-    if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: ALLOW })
-    throw new TokenServiceError('METHOD_NOT_ALLOWED')
-  })
+  const route = tokenRoute(widget, source)
+  app.use(path, route.guard)
+  app.get(path, route.issue)
+  app.all(path, route.rest)
 }
 
 function tokenHandler(widget: WidgetRoute, source: SessionSource) {

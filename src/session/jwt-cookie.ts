@@ -3,15 +3,19 @@
  * default source (`SESSION_SOURCE = "jwt"`), or `jwtCookie({ … })` in your own app.
  */
 import { readCookieName } from './cookies.ts'
+import { jwksSpec } from './jwks.ts'
 import {
   checkJwtKeys,
+  JWT_OPTIONS,
   JWT_VARS,
   type JwtOptions,
   type JwtSettings,
-  jwtKeyKind,
   jwtVerifier,
+  type KeySpecMakers,
   readJwtSettings,
+  usesSecret,
 } from './jwt-settings.ts'
+import { publicKeySpec } from './public-key.ts'
 import { type SessionRecipe, sourceFromOptions } from './recipe.ts'
 import { eachCookie, oneVisitor, type SessionSource } from './source.ts'
 import { verifySessionCookie } from './verify.ts'
@@ -21,7 +25,8 @@ export interface JwtCookieOptions extends JwtOptions {
   cookie?: string
 }
 
-const VARS = { cookie: 'SESSION_COOKIE', ...JWT_VARS } as const
+// `keys` is an option only (a spec): no var holds one.
+const VARS = { cookie: 'SESSION_COOKIE', ...JWT_VARS, keys: '' } as const
 
 type Name = keyof typeof VARS
 
@@ -29,34 +34,49 @@ export interface JwtCookieSettings extends JwtSettings {
   cookie: string
 }
 
-export const JWT_COOKIE: SessionRecipe<Name, JwtCookieSettings> = {
-  name: 'jwt',
-  vars: VARS,
-  secrets: (input) => ({ needed: jwtKeyKind(input) === 'secret' ? [input.key('secret')] : [], optional: [] }),
-  read(input, problems) {
-    const cookie = problems.read(() => readCookieName(input))
-    const jwt = readJwtSettings(input, problems)
-    return cookie && jwt ? { ...jwt, cookie } : undefined
-  },
-  check: (settings, input, problems) => checkJwtKeys(settings, problems, input.key('publicKey')),
-  create(settings) {
-    const verifier = jwtVerifier(settings)
-    return {
-      kind: 'jwt',
-      settings,
-      async identify(context) {
-        const config = await verifier(context.env, context.cacheScope)
-        const copies = eachCookie(context.cookies.copies(settings.cookie), async (cookie) => ({
-          kind: 'visitor',
-          claims: await verifySessionCookie(cookie, config),
-        }))
-        return oneVisitor(copies, context, 'no_session_cookie')
-      },
-    }
-  },
+/** The JWT cookie's recipe, reading keys as `makers` turn text into specs. */
+function jwtCookieRecipe(makers: KeySpecMakers): SessionRecipe<Name, JwtCookieSettings> {
+  return {
+    name: 'jwt',
+    vars: VARS,
+    options: ['cookie', ...JWT_OPTIONS],
+    secrets: (input) => ({ needed: usesSecret(input) ? [input.key('secret')] : [], optional: [] }),
+    read(input, problems) {
+      const cookie = problems.read(() => readCookieName(input))
+      const jwt = readJwtSettings(input, problems, makers)
+      return cookie && jwt ? { ...jwt, cookie } : undefined
+    },
+    check: (settings, _input, problems) => checkJwtKeys(settings, problems),
+    create: jwtCookieSource,
+  }
+}
+
+/**
+ * The standalone Worker's: a public key or a JWKS by text (`SESSION_PUBLIC_KEY`,
+ * `SESSION_JWKS_URL`), so it brings their modules. A library user's options hold a spec
+ * instead (`keys: jwks(url)`), which brings its own: an app that verifies HS256 sessions
+ * bundles no key parsing nor fetching.
+ */
+export const JWT_COOKIE = /* @__PURE__ */ jwtCookieRecipe({ publicKey: publicKeySpec, jwks: jwksSpec })
+const JWT_COOKIE_OPTIONS = /* @__PURE__ */ jwtCookieRecipe({})
+
+function jwtCookieSource(settings: JwtCookieSettings): SessionSource {
+  const verifier = jwtVerifier(settings)
+  return {
+    kind: 'jwt',
+    settings,
+    async identify(context) {
+      const config = await verifier(context.env, context.cacheScope)
+      const copies = eachCookie(context.cookies.copies(settings.cookie), async (cookie) => ({
+        kind: 'visitor',
+        claims: await verifySessionCookie(cookie, config),
+      }))
+      return oneVisitor(copies, context, 'no_session_cookie')
+    },
+  }
 }
 
 /** A JWT cookie verified here: options checked now, every mistake at once. */
 export function jwtCookie(options: JwtCookieOptions): SessionSource {
-  return sourceFromOptions(JWT_COOKIE, options, 'jwtCookie')
+  return sourceFromOptions(JWT_COOKIE_OPTIONS, options, 'jwtCookie')
 }

@@ -1,31 +1,33 @@
 /**
  * @module How a JWT session is verified, for the JWT cookie and every JWT identity provider:
- * the pinned algorithms, where the keys come from (a secret, a public key, a JWKS), and the
- * issuer, audience and clock checks. Read by the one validator from vars or options; the keys
- * are resolved per request (a secret is read from the request's env) and kept per isolate.
+ * the pinned algorithms, where the keys come from (a shared secret, or a key spec: a public key,
+ * a JWKS), and the issuer, audience and clock checks. Read by the one validator from vars or
+ * options; a secret is read from the request's env, and keys are kept per isolate.
+ *
+ * Vars name a public key or a JWKS by text (`SESSION_PUBLIC_KEY`, `SESSION_JWKS_URL`), which
+ * the caller turns into specs (`KeySpecMakers`); options hold the spec itself
+ * (`keys: jwks(url)`), so that an app using a secret bundles no key parsing nor fetching.
  */
-
 import { requireSecret, type SecretRef, type SettingsInput, secretName, secretRef } from '../config/input.ts'
 import type { ConfigProblems } from '../config/problems.ts'
-import { integerInRange, optionalInteger, optionalString, secureUrl, stringList } from '../config/values.ts'
+import { integerInRange, optionalInteger, optionalString, stringList } from '../config/values.ts'
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
-  DEFAULT_JWKS_MAX_STALE_SECONDS,
   MAX_CLOCK_TOLERANCE_SECONDS,
-  MAX_JWKS_MAX_STALE_SECONDS,
   MAX_SESSION_MAX_AGE_SECONDS,
 } from '../constants.ts'
 import { ConfigError, configInvalid } from '../errors.ts'
 import {
   ASYMMETRIC_ALGORITHMS,
-  PrivateKeyError,
+  hmacKeys,
+  isKeySpec,
+  type KeySpec,
   type SessionKeys,
   SYMMETRIC_ALGORITHMS,
-  sessionKeyResolver,
 } from './keys.ts'
 import type { SessionConfig } from './verify.ts'
 
-/** JWT verification's options, and the vars the standalone Worker reads them from. */
+/** JWT verification's vars (the standalone Worker): a public key and a JWKS by text. */
 export const JWT_VARS = {
   algorithms: 'SESSION_ALGORITHMS',
   secret: 'SESSION_SECRET',
@@ -38,19 +40,26 @@ export const JWT_VARS = {
   maxAgeSeconds: 'SESSION_MAX_AGE_SECONDS',
 } as const
 
-export type JwtSettingName = keyof typeof JWT_VARS
+/** JWT verification's options (a library user): the keys as a spec. */
+export const JWT_OPTIONS = [
+  'algorithms',
+  'secret',
+  'keys',
+  'issuer',
+  'audience',
+  'clockToleranceSeconds',
+  'maxAgeSeconds',
+]
+
+export type JwtSettingName = keyof typeof JWT_VARS | 'keys'
 
 export interface JwtOptions {
   /** Pinned: the token's own `alg` is only ever checked against this list; `none` never passes. */
   algorithms: string[]
   /** HS256/384/512: the shared secret (a binding name, or a function of the env). */
   secret?: SecretRef
-  /** A PEM (`-----BEGIN PUBLIC KEY-----`) or a JWK as JSON text. */
-  publicKey?: string
-  /** The login service's JWKS (https; http only on loopback). */
-  jwksUrl?: string
-  /** How long the last good JWKS keeps verifying while its host fails (default a day). */
-  jwksMaxStaleSeconds?: number
+  /** Otherwise the keys: `publicKey(pem)` or `jwks(url)`. */
+  keys?: KeySpec
   issuer?: string
   audience?: string | string[]
   /** Clock skew allowed on `exp`/`nbf`/`iat` (default 30). */
@@ -59,10 +68,13 @@ export interface JwtOptions {
   maxAgeSeconds?: number
 }
 
-export type JwtKeys =
-  | { kind: 'secret'; ref: SecretRef }
-  | { kind: 'publicKey'; key: string }
-  | { kind: 'jwks'; url: URL; maxStaleSeconds: number }
+/** What turns vars' text into key specs: the callers that read vars import them. */
+export interface KeySpecMakers {
+  publicKey?: (key: string, value: unknown) => KeySpec
+  jwks?: (url: string, maxStaleSeconds: unknown, names: { url: string; stale: string }) => KeySpec
+}
+
+export type JwtKeys = { kind: 'secret'; ref: SecretRef } | { kind: 'spec'; spec: KeySpec; name: string }
 
 export interface JwtSettings {
   algorithms: string[]
@@ -78,19 +90,18 @@ export interface JwtSettings {
   trust?: { kid: string; key: CryptoKey }
 }
 
-/** Which key source the settings choose: a public key or JWKS URL, else the secret. */
-export function jwtKeyKind(input: SettingsInput<JwtSettingName>): JwtKeys['kind'] {
-  if (input.value('publicKey') !== undefined) return 'publicKey'
-  if (input.value('jwksUrl') !== undefined) return 'jwks'
-  return 'secret'
+/** Whether the settings choose a shared secret: no public key, JWKS or spec given. */
+export function usesSecret(input: SettingsInput<JwtSettingName>): boolean {
+  return ['publicKey', 'jwksUrl', 'keys'].every((name) => input.value(name as JwtSettingName) === undefined)
 }
 
 /** Reads every JWT setting, recording each mistake. */
 export function readJwtSettings(
   input: SettingsInput<JwtSettingName>,
   problems: ConfigProblems,
+  makers: KeySpecMakers = {},
 ): JwtSettings | undefined {
-  const keys = problems.read(() => readKeys(input))
+  const keys = problems.read(() => readKeys(input, makers))
   const algorithms = problems.read(() => readAlgorithms(input))
   const audience = problems.read(() => readAudience(input))
   const rest = problems.fields({
@@ -106,18 +117,15 @@ export function readJwtSettings(
   return { ...rest, algorithms, audience: audience ?? undefined, keys }
 }
 
-/**
- * A configured public key is imported now, so a bad PEM is caught before a request meets it;
- * `key` names the setting that holds it.
- */
-export async function checkJwtKeys(settings: JwtSettings, problems: ConfigProblems, key: string): Promise<void> {
+/** A configured public key is imported now, so a bad PEM is caught before a request meets it. */
+export async function checkJwtKeys(settings: JwtSettings, problems: ConfigProblems): Promise<void> {
   const { keys, algorithms } = settings
-  if (keys.kind !== 'publicKey') return
+  if (keys.kind !== 'spec' || keys.spec.kind !== 'publicKey') return
   await problems.readAsync(async () => {
     try {
-      await sessionKeyResolver(keys, algorithms)
+      await keys.spec.resolve(algorithms, '')
     } catch (error) {
-      throw new ConfigError(key, importProblem(error, algorithms))
+      throw new ConfigError(keys.name, importProblem(error, algorithms))
     }
   })
 }
@@ -140,18 +148,12 @@ export function jwtVerifier(
 ): (env: Record<string, unknown>, cacheScope: string) => Promise<SessionConfig> {
   const resolved = new Map<string, Promise<SessionKeys>>()
   return async (env, cacheScope) => {
-    const { keys } = settings
+    const { keys, algorithms } = settings
     const secret = keys.kind === 'secret' ? requireSecret(keys.ref, env) : ''
-    const id = `${keys.kind}\n${secret}\n${cacheScope}`
+    const id = `${secret}\n${cacheScope}`
     let found = resolved.get(id)
     if (!found) {
-      const source =
-        keys.kind === 'secret'
-          ? { kind: 'secret' as const, secret }
-          : keys.kind === 'jwks'
-            ? { ...keys, cacheScope }
-            : keys
-      found = sessionKeyResolver(source, settings.algorithms)
+      found = keys.kind === 'secret' ? hmacKeys(secret, algorithms) : keys.spec.resolve(algorithms, cacheScope)
       found.catch(() => resolved.delete(id))
       // A rotated secret replaces the old one: a few entries at most.
       if (resolved.size >= 4) resolved.delete(resolved.keys().next().value as string)
@@ -161,7 +163,8 @@ export function jwtVerifier(
     try {
       sessionKeys = await found
     } catch (error) {
-      throw configInvalid([new ConfigError(keyName(keys), importProblem(error, settings.algorithms))])
+      const name = keys.kind === 'secret' ? secretName(keys.ref) : keys.name
+      throw configInvalid([new ConfigError(name, importProblem(error, algorithms))])
     }
     const { trust } = settings
     if (!trust) return { ...settings, ...sessionKeys }
@@ -174,36 +177,48 @@ export function jwtVerifier(
   }
 }
 
-function keyName(keys: JwtKeys): string {
-  return keys.kind === 'secret' ? secretName(keys.ref) : keys.kind === 'publicKey' ? 'publicKey' : 'jwksUrl'
-}
-
 function importProblem(error: unknown, algorithms: string[]): string {
-  if (error instanceof PrivateKeyError) return error.message
   return `cannot be imported for ${algorithms.join(', ')}: ${(error as Error).message}`
 }
 
-function readKeys(input: SettingsInput<JwtSettingName>): JwtKeys {
-  const publicKey = optionalString(input.key('publicKey'), input.value('publicKey'), { allowSurroundingSpace: true })
-  const jwksUrl = optionalString(input.key('jwksUrl'), input.value('jwksUrl'))
+function readKeys(input: SettingsInput<JwtSettingName>, makers: KeySpecMakers): JwtKeys {
   const secret = secretRef(input, 'secret', { required: false })
-  const given = [secret, publicKey, jwksUrl].filter((value) => value !== undefined).length
+  const others = ['publicKey', 'jwksUrl', 'keys'] as const
+  const given = [secret, ...others.map((name) => input.value(name))].filter((value) => value !== undefined).length
   // Without the secrets (the check before a deployment) a missing secret cannot be told from one set later.
   const secretsKnown = input.form === 'options' || input.env !== undefined
   if (given > 1 || (given === 0 && secretsKnown)) {
-    const [s, p, j] = [input.key('secret'), input.key('publicKey'), input.key('jwksUrl')]
-    throw new ConfigError(s, `set exactly one of ${s} (secret), ${p} or ${j} (${given} set)`)
+    const keys = input.form === 'options' ? ['keys'] : [input.key('publicKey'), input.key('jwksUrl')]
+    const s = input.key('secret')
+    throw new ConfigError(s, `set exactly one of ${s} (secret), ${keys.join(' or ')} (${given} set)`)
   }
-  if (publicKey !== undefined) return { kind: 'publicKey', key: publicKey }
-  if (jwksUrl !== undefined) {
-    const maxStaleSeconds = integerInRange(input.key('jwksMaxStaleSeconds'), input.value('jwksMaxStaleSeconds'), {
-      min: 0,
-      max: MAX_JWKS_MAX_STALE_SECONDS,
-      fallback: DEFAULT_JWKS_MAX_STALE_SECONDS,
-    })
-    return { kind: 'jwks', url: secureUrl(input.key('jwksUrl'), jwksUrl), maxStaleSeconds }
+  return readSpec(input, makers) ?? { kind: 'secret', ref: secret ?? input.key('secret') }
+}
+
+/** The keys other than a secret: the option's spec, or vars' text made into one. */
+function readSpec(input: SettingsInput<JwtSettingName>, makers: KeySpecMakers): JwtKeys | undefined {
+  const given = input.value('keys')
+  if (given !== undefined) {
+    if (!isKeySpec(given)) throw new ConfigError(input.key('keys'), 'must be publicKey(pem) or jwks(url)')
+    return { kind: 'spec', spec: given, name: input.key('keys') }
   }
-  return { kind: 'secret', ref: secret ?? input.key('secret') }
+  const publicKey = input.value('publicKey')
+  const jwksUrl = input.value('jwksUrl')
+  if (publicKey !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError(
+      input.key('publicKey'),
+      `set only one of ${input.key('publicKey')} or ${input.key('jwksUrl')}`,
+    )
+  }
+  if (publicKey !== undefined && makers.publicKey) {
+    return { kind: 'spec', spec: makers.publicKey(input.key('publicKey'), publicKey), name: input.key('publicKey') }
+  }
+  const url = optionalString(input.key('jwksUrl'), jwksUrl)
+  if (url !== undefined && makers.jwks) {
+    const names = { url: input.key('jwksUrl'), stale: input.key('jwksMaxStaleSeconds') }
+    return { kind: 'spec', spec: makers.jwks(url, input.value('jwksMaxStaleSeconds'), names), name: names.url }
+  }
+  return undefined
 }
 
 /** Algorithms are pinned here, and must suit the key: HS* with a secret, the rest with public keys. */
@@ -211,13 +226,13 @@ function readAlgorithms(input: SettingsInput<JwtSettingName>): string[] {
   const key = input.key('algorithms')
   const algorithms = stringList(key, input.value('algorithms'))
   if (algorithms.length === 0) throw new ConfigError(key, 'is required, e.g. ["HS256"]')
-  const kind = jwtKeyKind(input)
-  const suitable: readonly string[] = kind === 'secret' ? SYMMETRIC_ALGORITHMS : ASYMMETRIC_ALGORITHMS
+  const secret = usesSecret(input)
+  const suitable: readonly string[] = secret ? SYMMETRIC_ALGORITHMS : ASYMMETRIC_ALGORITHMS
   for (const [index, alg] of algorithms.entries()) {
     if (!suitable.includes(alg)) {
       throw new ConfigError(
         `${key}[${index}]`,
-        `"${alg}" cannot be verified with ${kind === 'secret' ? input.key('secret') : 'a public key'}; use one of ${suitable.join(', ')}`,
+        `"${alg}" cannot be verified with ${secret ? input.key('secret') : 'a public key'}; use one of ${suitable.join(', ')}`,
       )
     }
   }

@@ -13,8 +13,10 @@ import type { SessionSource } from './source.ts'
 export interface SessionRecipe<Name extends string = string, Settings = unknown> {
   /** The value of `SESSION_SOURCE` or `SESSION_PROVIDER` that chooses it. */
   readonly name: string
-  /** Each option, and the var the standalone Worker reads it from. */
+  /** Each setting, and the var the standalone Worker reads it from. */
   readonly vars: Readonly<Record<Name, string>>
+  /** The options a library user may pass, when not every var's name (a JWKS is a spec, not a URL). */
+  readonly options?: readonly string[]
   /** The var names of the secrets these settings need, and of those they read when set. */
   secrets(input: SettingsInput<Name>): { needed: string[]; optional: string[] }
   /** Reads and checks every setting, recording each mistake; `undefined` when there is one. */
@@ -36,10 +38,9 @@ export function sourceFromOptions<Name extends string, Settings>(
 ): SessionSource {
   const input = fromOptions<Name>(options)
   const problems = new ConfigProblems()
+  const known = recipe.options ?? Object.keys(recipe.vars)
   for (const name of Object.keys(options)) {
-    if (!Object.hasOwn(recipe.vars, name)) {
-      problems.add(name, `is not an option of ${factory}(); use ${Object.keys(recipe.vars).join(', ')}`)
-    }
+    if (!known.includes(name)) problems.add(name, `is not an option of ${factory}(); use ${known.join(', ')}`)
   }
   const settings = recipe.read(input, problems)
   if (problems.found.length > 0) throw new InvalidConfigError(problems.found, `${factory}()`)

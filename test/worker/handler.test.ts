@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { widgetToken } from '../../src/handler'
+import { jwks } from '../../src/session/jwks'
 import { jwtCookie } from '../../src/session/jwt-cookie'
 import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from '../support/secrets'
 import { DEMO_AUDIENCE, DEMO_ISSUER, JANE, sessionCookie } from './helpers'
@@ -136,8 +137,9 @@ describe('widgetToken() options', () => {
     expect(() => jwtCookie({ algorithms: ['none'], secret: 'SESSION_SECRET' })).toThrow(
       /^jwtCookie\(\): 1 problem: algorithms\[0\]: "none" cannot be verified/,
     )
-    expect(() => jwtCookie({ algorithms: ['RS256'], jwksUrl: 'http://login.example.com/jwks' })).toThrow(
-      /jwksUrl: must be an https:\/\/ URL/,
+    expect(() => jwks('http://login.example.com/jwks')).toThrow(/^jwks\(\): 1 problem: url: must be an https:\/\/ URL/)
+    expect(() => jwtCookie({ algorithms: ['RS256'], jwksUrl: 'https://login.example.com/jwks' } as never)).toThrow(
+      /jwksUrl: is not an option of jwtCookie\(\)/,
     )
   })
 })

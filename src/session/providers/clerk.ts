@@ -12,6 +12,7 @@ import { optionalBoolean, requiredString, stringList } from '../../config/values
 import { ConfigError, TokenServiceError } from '../../errors.ts'
 import { claimNumber } from '../exact-json.ts'
 import { checkJwtKeys, JWT_VARS, type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
+import { publicKeySpec } from '../public-key.ts'
 import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
 import { eachCookie, type Identity, oneVisitor, type SessionCopy, type SessionSource } from '../source.ts'
 import { type SessionConfig, verifySessionCookie } from '../verify.ts'
@@ -79,10 +80,11 @@ export const CLERK: SessionRecipe<keyof typeof VARS, ClerkSettings> = {
       issuer,
       // Clerk offers its key as a PEM ("JWT public key") besides its JWKS.
       jwksUrl: input.value('publicKey') === undefined ? `${issuer}/.well-known/jwks.json` : undefined,
+      publicKey: publicKeySpec,
     })
     return jwt && { ...own, jwt }
   },
-  check: (settings, input, problems) => checkJwtKeys(settings.jwt, problems, input.key('publicKey')),
+  check: (settings, _input, problems) => checkJwtKeys(settings.jwt, problems),
   create: (settings) => clerkSource(settings),
 }
 

@@ -6,7 +6,14 @@
  */
 import { type SettingsInput, withSettings } from '../../config/input.ts'
 import type { ConfigProblems } from '../../config/problems.ts'
-import { JWT_VARS, type JwtSettingName, type JwtSettings, readJwtSettings } from '../jwt-settings.ts'
+import { jwksSpec } from '../jwks.ts'
+import {
+  JWT_VARS,
+  type JwtSettingName,
+  type JwtSettings,
+  type KeySpecMakers,
+  readJwtSettings,
+} from '../jwt-settings.ts'
 
 /** The JWT settings every JWT provider takes, and their vars. */
 export const PROVIDER_JWT_VARS = {
@@ -35,6 +42,8 @@ export interface ImpliedJwt {
   audience?: string[]
   /** JWT settings read under the provider's own names (Supabase's `jwtSecret` as `secret`). */
   aliases?: Partial<Record<JwtSettingName, string>>
+  /** What turns a public key's text into a spec, for a provider that takes one (Clerk). */
+  publicKey?: KeySpecMakers['publicKey']
 }
 
 /** The JWT verification the provider implies, with what the user set on top; every mistake recorded. */
@@ -48,5 +57,5 @@ export function readProviderJwt(
     defaults: { issuer: implied.issuer, ...(implied.jwksUrl !== undefined && { jwksUrl: implied.jwksUrl }) },
     aliases: implied.aliases,
   })
-  return readJwtSettings(jwt, problems)
+  return readJwtSettings(jwt, problems, { jwks: jwksSpec, publicKey: implied.publicKey })
 }
