@@ -1,0 +1,34 @@
+/**
+ * @module `npm run examples`: the examples as their users run them, on the packed package. Packs
+ * it (`npm pack` builds `dist/lib`), installs the tarball into each example of `examples/`, then
+ * type-checks each against the package's own declarations and runs its tests in workerd. CI runs
+ * it after the suite; `-- --keep` leaves the installs for `npm run sizes`.
+ */
+import { execFileSync } from 'node:child_process'
+import { basename, join } from 'node:path'
+import { PROJECT_ROOT } from './lib/import-worker-module.ts'
+import { exampleDirs, installInto, packTarball } from './lib/packed.ts'
+
+const bin = (name: string) => join(PROJECT_ROOT, 'node_modules/.bin', name)
+
+const tarball = packTarball()
+console.log(`Packed ${basename(tarball)}`)
+let failed = 0
+for (const example of exampleDirs()) {
+  const name = basename(example)
+  console.log(`\n== examples/${name}: install the tarball, typecheck, test`)
+  try {
+    installInto(example, tarball)
+    execFileSync(bin('tsc'), ['-p', join(example, 'tsconfig.json')], { stdio: 'inherit' })
+    execFileSync(bin('vitest'), ['run', '--root', example], { stdio: 'inherit' })
+  } catch {
+    failed += 1
+    console.log(`✗ examples/${name} failed`)
+  }
+}
+if (failed > 0) {
+  console.log(`\n${failed} example${failed === 1 ? '' : 's'} failed.`)
+  process.exitCode = 1
+} else {
+  console.log('\n✓ every example passes on the packed package')
+}

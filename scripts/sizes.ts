@@ -1,0 +1,115 @@
+/**
+ * @module `npm run sizes [-- --write]`: what the token route adds to an app's bundle, by session
+ * source, and the standalone Worker's size, as `wrangler deploy --dry-run` reports them.
+ *
+ * The Hono app of `examples/hono-app` is measured without the token route (its `src/shop.ts`
+ * alone), then with `widgetToken()` and one session source at a time, each an entry written next
+ * to the example so that it resolves the packed package installed there: the difference is the
+ * route's share. `--write` puts the table between the README's `<!-- sizes -->` markers.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PROJECT_ROOT } from './lib/import-worker-module.ts'
+import { EXAMPLES_DIR, installInto, packTarball } from './lib/packed.ts'
+import { captureWrangler } from './lib/wrangler-cli.ts'
+
+const APP = join(EXAMPLES_DIR, 'hono-app')
+const ENTRIES = join(APP, '.sizes')
+
+/** Each source as an app would mount it, the options a deployment of it would take. */
+const SOURCES: Record<string, { factory: string; imports?: string[]; options: string; budgetKiB?: number }> = {
+  'jwtCookie (HS256)': {
+    factory: 'jwtCookie',
+    options: "{ algorithms: ['HS256'], secret: 'SESSION_SECRET', issuer: 'https://shop.example.com' }",
+    budgetKiB: 20,
+  },
+  'jwtCookie (JWKS, RS256)': {
+    factory: 'jwtCookie',
+    imports: ['jwks'],
+    options: "{ algorithms: ['RS256'], keys: jwks('https://login.example.com/.well-known/jwks.json') }",
+  },
+  introspection: { factory: 'introspection', options: "{ url: 'https://shop.example.com/api/me' }" },
+  cognito: { factory: 'cognito', options: "{ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' }" },
+  authjs: { factory: 'authjs', options: "{ secret: 'AUTH_SECRET' }" },
+}
+
+/** The standalone Worker's budget (issue 16). */
+const STANDALONE_BUDGET_KIB = 35
+
+interface Size {
+  minifiedKiB: number
+  gzipKiB: number
+}
+
+async function dryRun(args: string[]): Promise<Size> {
+  const { code, stdout, stderr } = await captureWrangler([
+    'deploy',
+    '--dry-run',
+    '--outdir',
+    join(ENTRIES, 'out'),
+    ...args,
+  ])
+  const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(stdout + stderr)
+  if (code !== 0 || !match) throw new Error(`wrangler deploy --dry-run ${args.join(' ')} failed:\n${stdout}${stderr}`)
+  return { minifiedKiB: Number(match[1]), gzipKiB: Number(match[2]) }
+}
+
+function entry(name: string, code: string): string {
+  const path = join(ENTRIES, `${name}.ts`)
+  writeFileSync(path, code)
+  return path
+}
+
+async function measure() {
+  rmSync(ENTRIES, { recursive: true, force: true })
+  mkdirSync(ENTRIES, { recursive: true })
+  const config = ['--config', join(APP, 'wrangler.jsonc')]
+  const base = await dryRun([...config, entry('shop', "export { shop as default } from '../src/shop'\n")])
+  const rows: { what: string; total: Size; shareKiB: number; budgetKiB?: number }[] = []
+  for (const [what, { factory, imports = [], options, budgetKiB }] of Object.entries(SOURCES)) {
+    const code = `import { ${[factory, ...imports].join(', ')}, widgetToken } from 'connect-widget-token'
+import { shop } from '../src/shop'
+
+shop.all('/chat/token', widgetToken({ widgetId: 'w', session: ${factory}(${options}) }))
+export default shop
+`
+    const total = await dryRun([...config, entry(factory + rows.length, code)])
+    rows.push({ what, total, shareKiB: round(total.gzipKiB - base.gzipKiB), budgetKiB })
+  }
+  const standalone = await dryRun(['--config', join(PROJECT_ROOT, 'wrangler.toml')])
+  rmSync(ENTRIES, { recursive: true, force: true })
+  return { base, rows, standalone }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100
+}
+
+function table({ base, rows, standalone }: Awaited<ReturnType<typeof measure>>): string {
+  const verdict = (value: number, budget?: number) =>
+    budget === undefined ? '' : value <= budget ? ` (≤ ${budget} ✓)` : ` (over ${budget} ✗)`
+  return [
+    '| bundle | minified KiB | gzip KiB | the token route’s share, gzip KiB |',
+    '|---|--:|--:|--:|',
+    `| examples/hono-app without the token route | ${base.minifiedKiB} | ${base.gzipKiB} | – |`,
+    ...rows.map(
+      (row) =>
+        `| … with \`widgetToken()\` and ${row.what} | ${row.total.minifiedKiB} | ${row.total.gzipKiB} | **${row.shareKiB}**${verdict(row.shareKiB, row.budgetKiB)} |`,
+    ),
+    `| the standalone Worker (every source; \`wrangler.toml\`) | ${standalone.minifiedKiB} | **${standalone.gzipKiB}**${verdict(standalone.gzipKiB, STANDALONE_BUDGET_KIB)} | – |`,
+  ].join('\n')
+}
+
+const write = process.argv.includes('--write')
+if (!process.argv.includes('--installed')) installInto(APP, packTarball())
+const sizes = await measure()
+const text = table(sizes)
+console.log(text)
+if (write) {
+  const readme = join(PROJECT_ROOT, 'README.md')
+  const markers = /(<!-- sizes -->\n)[\s\S]*?(\n<!-- \/sizes -->)/
+  const current = readFileSync(readme, 'utf8')
+  if (!markers.test(current)) throw new Error('README.md has no <!-- sizes --> … <!-- /sizes --> section')
+  writeFileSync(readme, current.replace(markers, `$1${text}$2`))
+  console.log('\nWrote the table into README.md')
+}
