@@ -6,11 +6,12 @@
  * nothing, so it needs no credentials: placeholders are warnings there and the deployed
  * secrets are not checked. Other arguments go to wrangler unchanged.
  */
+import { builtSourceFlags } from './lib/built-source.ts'
 import { checkDeployed, failed, printReport } from './lib/checks.ts'
 import { isSet } from './lib/wrangler-args.ts'
 import { runWrangler } from './lib/wrangler-cli.ts'
 import { runScript } from './lib/wrangler-config.ts'
-import { openRun, targetOf } from './lib/wrangler-env.ts'
+import { openRun, targetOf, varsOf } from './lib/wrangler-env.ts'
 
 await runScript(async () => {
   const run = openRun('deploy', process.argv.slice(2), { 'allow-placeholders': 'boolean' })
@@ -25,5 +26,7 @@ await runScript(async () => {
     process.exitCode = 1
     return
   }
-  process.exitCode = await runWrangler(['deploy', ...run.args.passOn])
+  // Only the session source this configuration chooses is bundled (lib/built-source.ts).
+  const source = builtSourceFlags(varsOf(run, targetOf(run)))
+  process.exitCode = await runWrangler(['deploy', ...source, ...run.args.passOn])
 })

@@ -5,11 +5,12 @@
  * `dist/<environment>`. Nothing is uploaded: the deployed secrets are not checked, and the
  * template's placeholders are warnings, so that CI can bundle the shipped template.
  */
+import { builtSourceFlags } from './lib/built-source.ts'
 import { checkDeployed, failed, printReport } from './lib/checks.ts'
 import { withoutFlags } from './lib/wrangler-args.ts'
 import { runWrangler } from './lib/wrangler-cli.ts'
 import { runScript } from './lib/wrangler-config.ts'
-import { openRun, type Target } from './lib/wrangler-env.ts'
+import { openRun, type Target, varsOf } from './lib/wrangler-env.ts'
 
 await runScript(async () => {
   const argv = process.argv.slice(2)
@@ -29,11 +30,13 @@ await runScript(async () => {
   }
   const outdir = typeof run.args.values.outdir === 'string' ? run.args.values.outdir : 'dist'
   const rest = withoutFlags('deploy', argv, ['env', 'config', 'outdir', 'dry-run'])
-  for (const { environment } of targets) {
+  for (const target of targets) {
+    const { environment } = target
     const envFlags = environment ? ['--env', environment] : []
     const code = await runWrangler([
       'deploy',
       '--dry-run',
+      ...builtSourceFlags(varsOf(run, target)),
       '--config',
       run.file.path,
       '--outdir',

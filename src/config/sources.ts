@@ -18,24 +18,36 @@ import { fromVars } from './input.ts'
 import type { ConfigProblems } from './problems.ts'
 import { optionalString } from './values.ts'
 
+/**
+ * The one source a deployment was built for, when `npm run deploy` (or `dry-run`) built it:
+ * `--define __SESSION_SOURCE__:"…"`, so that its bundle holds that source's module alone (31 KiB
+ * gzip instead of 40: Auth.js's JWE alone is 4.6). Everywhere else (tests, `npm run dev`, the
+ * configuration check, a bare `wrangler deploy`): every source. Each entry below compares the
+ * define itself, which esbuild folds to a constant, so the other recipes' imports go unused.
+ */
+declare const __SESSION_SOURCE__: string | undefined
+const BUILT_FOR = typeof __SESSION_SOURCE__ === 'string' ? __SESSION_SOURCE__ : undefined
+
 /** `SESSION_SOURCE`'s values: where sessions come from. */
-export const SOURCES: Readonly<Record<string, SessionRecipe>> = {
-  jwt: JWT_COOKIE,
-  introspection: INTROSPECTION,
-  kv: KV_SESSIONS,
+export const SOURCES: Readonly<Record<string, SessionRecipe | undefined>> = {
+  jwt: typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'jwt' ? JWT_COOKIE : undefined,
+  introspection:
+    typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'introspection' ? INTROSPECTION : undefined,
+  kv: typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'kv' ? KV_SESSIONS : undefined,
 }
 
 /** `SESSION_PROVIDER`'s values: an identity provider's own cookies. */
-export const PROVIDERS: Readonly<Record<string, SessionRecipe>> = {
-  cognito: COGNITO,
-  authjs: AUTHJS,
-  'nextauth-v4': NEXTAUTH_V4,
-  supabase: SUPABASE,
-  clerk: CLERK,
-  firebase: FIREBASE,
+export const PROVIDERS: Readonly<Record<string, SessionRecipe | undefined>> = {
+  cognito: typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'cognito' ? COGNITO : undefined,
+  authjs: typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'authjs' ? AUTHJS : undefined,
+  'nextauth-v4':
+    typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'nextauth-v4' ? NEXTAUTH_V4 : undefined,
+  supabase: typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'supabase' ? SUPABASE : undefined,
+  clerk: typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'clerk' ? CLERK : undefined,
+  firebase: typeof __SESSION_SOURCE__ === 'undefined' || __SESSION_SOURCE__ === 'firebase' ? FIREBASE : undefined,
 }
 
-const RECIPES = [...Object.values(SOURCES), ...Object.values(PROVIDERS)]
+const RECIPES = [...Object.values(SOURCES), ...Object.values(PROVIDERS)].filter((recipe) => recipe !== undefined)
 
 /**
  * Every var some source reads: set while another source is chosen, it would be ignored. The
@@ -66,12 +78,24 @@ export function chosenRecipe(env: Record<string, unknown>): { recipe: SessionRec
   return pick('SESSION_SOURCE', SOURCES, env.SESSION_SOURCE, 'jwt')
 }
 
-function pick(key: string, recipes: Readonly<Record<string, SessionRecipe>>, value: unknown, fallback?: string) {
+function pick(
+  key: string,
+  recipes: Readonly<Record<string, SessionRecipe | undefined>>,
+  value: unknown,
+  fallback?: string,
+) {
   const name = optionalString(key, value) ?? fallback
   if (name === undefined || !Object.hasOwn(recipes, name)) {
     throw new ConfigError(key, `must be one of ${Object.keys(recipes).join(', ')}, got "${name}"`)
   }
-  return { recipe: recipes[name], named: `${key} ${key === 'SESSION_SOURCE' ? `= "${name}"` : `"${name}"`}` }
+  const recipe = recipes[name]
+  if (!recipe) {
+    throw new ConfigError(
+      key,
+      `this Worker was built for "${BUILT_FOR}" sessions only (npm run deploy bundles the source its configuration chooses): deploy it again with npm run deploy`,
+    )
+  }
+  return { recipe, named: `${key} ${key === 'SESSION_SOURCE' ? `= "${name}"` : `"${name}"`}` }
 }
 
 /** The chosen source's settings from the vars, every mistake recorded, and the source built from them. */

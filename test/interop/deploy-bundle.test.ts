@@ -38,4 +38,22 @@ describe('npm run dry-run on the shipped template', () => {
       expect(code).not.toContain(devOnly)
     }
   })
+
+  // Issue 16: the standalone Worker ≤ 35 KiB gzip (31 with a JWT cookie); every source together is 40.
+  // The names of other sources' settings stay (the configuration check names them): their code does not.
+  it('Should bundle only the session source the configuration chooses (a JWT cookie here)', () => {
+    const code = bundle('top-level')
+    expect(code).toContain('SESSION_ALGORITHMS')
+    for (const other of [
+      'CognitoIdentityServiceProvider',
+      'authjs.session-token',
+      '__client_uat',
+      'kv: record_not_json',
+      'supabase_cookie_not_a_session',
+    ]) {
+      expect(code).not.toContain(other)
+    }
+    const [, gzip] = /Total Upload: [\d.]+ KiB \/ gzip: ([\d.]+) KiB/.exec(dryRun.output) ?? []
+    expect(Number(gzip)).toBeLessThanOrEqual(35)
+  })
 })
