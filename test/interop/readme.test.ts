@@ -1,10 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { importWorkerModule } from '../../scripts/lib/import-worker-module'
 import { SETTINGS } from '../../src/config/settings'
-import { PROVIDERS, SOURCES } from '../../src/config/sources'
-import { WIDGET_VARS } from '../../src/config/widget'
 import { ERROR_CODES } from '../../src/errors'
+
+type Vars = Record<string, string>
+/** The registry and the widget's vars, as the Worker bundles them (their modules are Workers code). */
+const { PROVIDERS, SOURCES, WIDGET_VARS } = await importWorkerModule<{
+  SOURCES: Record<string, { vars: Vars } | undefined>
+  PROVIDERS: Record<string, { vars: Vars } | undefined>
+  WIDGET_VARS: Vars
+}>(['src/config/sources.ts', 'src/config/widget.ts'])
 
 /** Keeps the README true: every error code and every var the Worker reads is documented. */
 const readme = readFileSync('README.md', 'utf8')
