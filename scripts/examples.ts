@@ -2,7 +2,7 @@
  * @module `npm run examples`: the examples as their users run them, on the packed package. Packs
  * it (`npm pack` builds `dist/lib`), installs the tarball into each example of `examples/`, then
  * type-checks each against the package's own declarations and runs its tests in workerd. CI runs
- * it after the suite; `-- --keep` leaves the installs for `npm run sizes`.
+ * it after the suite; the installs stay (gitignored), for `npm run sizes -- --installed`.
  */
 import { execFileSync } from 'node:child_process'
 import { basename, join } from 'node:path'

@@ -5,7 +5,8 @@
  * The Hono app of `examples/hono-app` is measured without the token route (its `src/shop.ts`
  * alone), then with `widgetToken()` and one session source at a time, each an entry written next
  * to the example so that it resolves the packed package installed there: the difference is the
- * route's share. `--write` puts the table between the README's `<!-- sizes -->` markers.
+ * route's share. `--write` puts the table between the README's `<!-- sizes -->` markers;
+ * `--check` (CI) fails when a budget is over or the README's table is not the measured one.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -106,15 +107,33 @@ function table({ base, rows, standalone, everySource }: Awaited<ReturnType<typeo
 }
 
 const write = process.argv.includes('--write')
+const check = process.argv.includes('--check')
 if (!process.argv.includes('--installed')) installInto(APP, packTarball())
 const sizes = await measure()
 const text = table(sizes)
 console.log(text)
+const readmePath = join(PROJECT_ROOT, 'README.md')
+const markers = /(<!-- sizes -->\n)([\s\S]*?)(\n?<!-- \/sizes -->)/
+const readme = readFileSync(readmePath, 'utf8')
+const written = markers.exec(readme)
+if (!written) throw new Error('README.md has no <!-- sizes --> … <!-- /sizes --> section')
 if (write) {
-  const readme = join(PROJECT_ROOT, 'README.md')
-  const markers = /(<!-- sizes -->\n)[\s\S]*?(\n<!-- \/sizes -->)/
-  const current = readFileSync(readme, 'utf8')
-  if (!markers.test(current)) throw new Error('README.md has no <!-- sizes --> … <!-- /sizes --> section')
-  writeFileSync(readme, current.replace(markers, `$1${text}$2`))
+  writeFileSync(readmePath, readme.replace(markers, `$1${text}\n<!-- /sizes -->`))
   console.log('\nWrote the table into README.md')
+}
+if (check) {
+  // CI: every budget holds, and the README's table is this one (within 0.5 KiB a cell: a
+  // dependency's patch release moves the last digit, not the story).
+  const over = text.includes('✗')
+  const stale = !sameFigures(written[2], text)
+  if (over) console.log('\n✗ a bundle is over its budget (issue 16): see the table above')
+  if (stale) console.log("\n✗ README.md's size table is not this one: run npm run sizes -- --write")
+  if (over || stale) process.exitCode = 1
+  else console.log("\n✓ every budget holds, and README.md's table is current")
+}
+
+function sameFigures(documented: string, measured: string): boolean {
+  const figures = (table: string) => [...table.matchAll(/\d+(?:\.\d+)?(?= |\*|$)/gm)].map((match) => Number(match[0]))
+  const [a, b] = [figures(documented), figures(measured)]
+  return a.length === b.length && a.every((value, index) => Math.abs(value - b[index]) <= 0.5)
 }

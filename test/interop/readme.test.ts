@@ -44,6 +44,22 @@ describe('README.md', () => {
     for (const name of Object.keys(SETTINGS)) expect(code, name).toMatch(new RegExp(`['.]${name.replace(/_\d$/, '_')}`))
   })
 
+  // "Use it in your own app": each example is the file `npm run examples` tests on the packed package.
+  it.each([...readme.matchAll(/```ts\n\/\/ (examples\/\S+)\n([\s\S]*?)```/g)].map(([, path, code]) => [path, code]))(
+    'Should show %s exactly as the example holds it',
+    (path, code) => {
+      const file = readFileSync(path, 'utf8').replace(/^\/\*\*[\s\S]*?\*\/\n/, '')
+      expect(code).toBe(file)
+    },
+  )
+
+  it('Should show both examples', () => {
+    expect([...readme.matchAll(/```ts\n\/\/ (examples\/\S+)/g)].map((match) => match[1])).toEqual([
+      'examples/hono-app/src/index.ts',
+      'examples/worker/src/index.ts',
+    ])
+  })
+
   it('Should open with the commands that run and test the project', () => {
     const firstBlock = readme.slice(readme.indexOf('```sh'), readme.indexOf('```', readme.indexOf('```sh') + 5))
     expect(firstBlock).toContain('npm install && npm run dev')

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { InvalidConfigError } from '../../src/errors'
 import { widgetToken } from '../../src/handler'
 import { jwks } from '../../src/session/jwks'
 import { jwtCookie } from '../../src/session/jwt-cookie'
@@ -131,6 +132,13 @@ describe('widgetToken() options', () => {
     for (const key of ['colour', 'widgetId', 'ttlSeconds', 'origins[0]', 'mapping[0].requried']) {
       expect(call).toThrow(new RegExp(`${key.replace(/[[\]]/g, '\\$&')}: `))
     }
+  })
+
+  it("Should throw the README's own example", () => {
+    const call = () => widgetToken({ widgetId: 'w', session, ttlSeconds: 900 })
+    expect(call).toThrow(InvalidConfigError)
+    expect(call).toThrow(TypeError)
+    expect(call).toThrow(/^widgetToken\(\): 1 problem: ttlSeconds: must be between 1 and 600, got 900$/)
   })
 
   it("Should check a session source's options when it is made", () => {
