@@ -82,7 +82,7 @@ export function consoleReport(result: BenchResult): string {
     const { minifiedKiB, gzipKiB, startupCpuMs } = result.bundle
     lines.push(
       '',
-      `Bundle: ${minifiedKiB.toFixed(1)} KiB minified, ${gzipKiB.toFixed(1)} KiB gzip (budget 25 KiB); wrangler check startup: ${startupCpuMs.median.toFixed(1)} ms active CPU (${startupCpuMs.min.toFixed(1)}–${startupCpuMs.max.toFixed(1)})`,
+      `Bundle: ${minifiedKiB.toFixed(1)} KiB minified, ${gzipKiB.toFixed(1)} KiB gzip (budget 35 KiB, as npm run deploy builds it); wrangler check startup: ${startupCpuMs.median.toFixed(1)} ms active CPU (${startupCpuMs.min.toFixed(1)}–${startupCpuMs.max.toFixed(1)})`,
     )
   }
   return lines.join('\n')

@@ -151,7 +151,7 @@ async function measure(): Promise<BenchResult> {
   const result: BenchResult = {
     hot: hotRows,
     cold: coldRows,
-    bundle: await checkStartup(OUT, quick ? 1 : 5),
+    bundle: await checkStartup(OUT, quick ? 1 : 5, fixture.vars),
     handWritten: HAND_WRITTEN,
     defaultPeer: EXPRESS_HS256,
     upstreamDelayMs,
