@@ -30,6 +30,14 @@ export function packTarball(): string {
   return join(destination, filename)
 }
 
+/** The tarball's files, as paths inside the package (`dist/lib/lib.js`). */
+export function packedFiles(tarball: string): string[] {
+  return execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line !== '' && !line.endsWith('/'))
+    .map((line) => line.replace(/^package\//, ''))
+}
+
 /**
  * Installs the tarball into an example, with the example's own dependencies, as `npm install
  * <tarball>` does in an app; the example's lockfile and package.json are left as they are.
