@@ -45,17 +45,20 @@ export async function cognitoFixtures(privateKey: CryptoKey) {
       .setExpirationTime(now + 3600)
       .sign(privateKey),
   }
-  // Both users' sign-ins at once: each is a child process that loads aws-amplify.
-  const [amplifyCookies, malloryAmplifyCookies] = await Promise.all([
-    amplifySignIn('jane@example.com', tokens.idToken, tokens.accessToken),
-    amplifySignIn(mallory['cognito:username'], tokens.otherUserIdToken, tokens.otherUserAccessToken),
+  const [amplifyCookies, malloryAmplifyCookies] = await amplifySignIns([
+    { username: 'jane@example.com', idToken: tokens.idToken, accessToken: tokens.accessToken },
+    {
+      username: mallory['cognito:username'],
+      idToken: tokens.otherUserIdToken,
+      accessToken: tokens.otherUserAccessToken,
+    },
   ])
   return { amplifyCookies, malloryAmplifyCookies, tokens }
 }
 
-/** The cookies Amplify writes when `username` signs in and Cognito answers with these tokens. */
-async function amplifySignIn(username: string, idToken: string, accessToken: string) {
+/** The cookies Amplify writes in each user's browser when they sign in and Cognito answers with their tokens. */
+async function amplifySignIns(users: { username: string; idToken: string; accessToken: string }[]) {
   const child = promisify(execFile)(process.execPath, ['test/support/amplify-cookies.ts'], { encoding: 'utf8' })
-  child.child.stdin?.end(JSON.stringify({ ...COGNITO, username, idToken, accessToken }))
-  return JSON.parse((await child).stdout) as Record<string, string>
+  child.child.stdin?.end(JSON.stringify({ ...COGNITO, users }))
+  return JSON.parse((await child).stdout) as Record<string, string>[]
 }
