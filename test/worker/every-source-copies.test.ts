@@ -1,7 +1,9 @@
 /**
  * @module Every registered session source, attacked the same way (README, "Cookies and sizes";
  * SECURITY.md, "Cookie tossing"): a sibling subdomain plants the attacker's own valid session as
- * a second copy of the session's cookie, which browsers send first. The sources are read from the
+ * a second copy of the session's cookie, which browsers send first. For each source: the visitor's
+ * session alone, the attacker's alone (so the planted session is known to be valid), then both, in
+ * either order: `401 SESSION_AMBIGUOUS`, never the attacker's token. The sources are read from the
  * registry (`SOURCES`, `PROVIDERS` of src/config/sources.ts), so a source registered without a case
  * here fails this file instead of going unattacked.
  */
@@ -57,7 +59,8 @@ const CASES: Record<string, () => Promise<Attack>> = {
 
   kv: async () => {
     const sessions = (env as unknown as { TEST_SESSIONS: KVNamespace }).TEST_SESSIONS
-    const [alice, mallory] = [sessionId(), sessionId()]
+    // Session ids as a store writes them (UUIDs), new for each run.
+    const [alice, mallory] = [crypto.randomUUID(), crypto.randomUUID()]
     await sessions.put(`sess:${alice}`, JSON.stringify({ id: 'alice' }))
     await sessions.put(`sess:${mallory}`, JSON.stringify({ id: 'mallory' }))
     return {
@@ -244,9 +247,4 @@ function cookieHeader(cookies: Record<string, string>): string {
   return Object.entries(cookies)
     .map(([name, value]) => `${name}=${value}`)
     .join('; ')
-}
-
-/** A session id as a store writes one (32 hex digits), new for each run. */
-function sessionId(): string {
-  return crypto.randomUUID().replaceAll('-', '')
 }
