@@ -81,6 +81,7 @@ export interface ProviderFixtures {
     chunked: string
     mallory: string
     v4: string
+    v4Mallory: string
   }
   /** Cognito sessions from test/support/provider-keys.ts: Amplify's own cookies, and tokens to swap in. */
   cognito: {
@@ -89,8 +90,16 @@ export interface ProviderFixtures {
     issuer: string
     jwksUrl: string
     amplifyCookies: Record<string, string>
+    /** Amplify's cookies for another user of the pool (`mallory@example.com`), signed in on the attacker's browser. */
+    malloryAmplifyCookies: Record<string, string>
     tokens: Record<
-      'idToken' | 'accessToken' | 'expiredIdToken' | 'otherClientIdToken' | 'otherPoolIdToken' | 'otherUserIdToken',
+      | 'idToken'
+      | 'accessToken'
+      | 'expiredIdToken'
+      | 'otherClientIdToken'
+      | 'otherPoolIdToken'
+      | 'otherUserIdToken'
+      | 'otherUserAccessToken',
       string
     >
   }

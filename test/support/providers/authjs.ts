@@ -27,6 +27,7 @@ export async function authJsCookies() {
     ) => { chunk(value: string, options: Record<string, unknown>): { name: string; value: string }[] }
   }
   const user = { sub: 'authjs-user-1', name: 'Ada Lovelace', email: 'ada@example.com' }
+  const mallory = { sub: 'authjs-user-2', name: 'Mallory', email: 'mallory@example.com' }
   const cookie = (salt: string, token: Record<string, unknown> = user, secret = AUTHJS.secret, maxAge?: number) =>
     encode({ token, secret, salt, maxAge })
   const roles = Array.from({ length: 300 }, (_, i) => `role-with-a-long-name-${i}`)
@@ -41,11 +42,9 @@ export async function authJsCookies() {
     otherSecret: await cookie('authjs.session-token', user, 'TEST-ONLY-another-app-secret-0123456789abcd'),
     chunked: chunks.map(({ name, value }) => `${name}=${value}`).join('; '),
     /** Another user's whole session: what a sibling subdomain plants beside the visitor's chunks. */
-    mallory: await cookie('authjs.session-token', {
-      sub: 'authjs-user-2',
-      name: 'Mallory',
-      email: 'mallory@example.com',
-    }),
+    mallory: await cookie('authjs.session-token', mallory),
     v4: await v4.encode({ token: user, secret: AUTHJS.nextAuthSecret }),
+    /** Another user's NextAuth v4 session, as a sibling subdomain would plant it. */
+    v4Mallory: await v4.encode({ token: mallory, secret: AUTHJS.nextAuthSecret }),
   }
 }

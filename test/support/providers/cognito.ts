@@ -22,6 +22,8 @@ export async function cognitoFixtures(privateKey: CryptoKey) {
       .setExpirationTime(expires)
       .sign(privateKey)
   const profile = { sub: 'cognito-sub-1', 'cognito:username': 'jane@example.com', email: 'jane@example.com' }
+  /** Another user of the pool: the attacker, signed in on their own browser. */
+  const mallory = { sub: 'cognito-sub-2', 'cognito:username': 'mallory@example.com', email: 'mallory@example.com' }
   const idClaims = { ...profile, aud: COGNITO.clientId, token_use: 'id', 'custom:tier': 'gold' }
   const accessClaims = {
     sub: profile.sub,
@@ -35,27 +37,28 @@ export async function cognitoFixtures(privateKey: CryptoKey) {
     expiredIdToken: await sign(idClaims, now - 600),
     otherClientIdToken: await sign({ ...idClaims, aud: 'another-client' }),
     /** Another user's own valid ID token: what a sibling subdomain plants under the visitor's name. */
-    otherUserIdToken: await sign({
-      ...idClaims,
-      sub: 'cognito-sub-2',
-      'cognito:username': 'mallory@example.com',
-      email: 'mallory@example.com',
-    }),
+    otherUserIdToken: await sign({ ...idClaims, ...mallory }),
+    otherUserAccessToken: await sign({ ...accessClaims, sub: mallory.sub, username: mallory['cognito:username'] }),
     otherPoolIdToken: await new SignJWT(idClaims)
       .setProtectedHeader({ alg: 'RS256', kid: 'cognito-test' })
       .setIssuer('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool')
       .setExpirationTime(now + 3600)
       .sign(privateKey),
   }
+  const [amplifyCookies, malloryAmplifyCookies] = await amplifySignIns([
+    { username: 'jane@example.com', idToken: tokens.idToken, accessToken: tokens.accessToken },
+    {
+      username: mallory['cognito:username'],
+      idToken: tokens.otherUserIdToken,
+      accessToken: tokens.otherUserAccessToken,
+    },
+  ])
+  return { amplifyCookies, malloryAmplifyCookies, tokens }
+}
+
+/** The cookies Amplify writes in each user's browser when they sign in and Cognito answers with their tokens. */
+async function amplifySignIns(users: { username: string; idToken: string; accessToken: string }[]) {
   const child = promisify(execFile)(process.execPath, ['test/support/amplify-cookies.ts'], { encoding: 'utf8' })
-  child.child.stdin?.end(
-    JSON.stringify({
-      ...COGNITO,
-      username: 'jane@example.com',
-      idToken: tokens.idToken,
-      accessToken: tokens.accessToken,
-    }),
-  )
-  const amplifyCookies = JSON.parse((await child).stdout) as Record<string, string>
-  return { amplifyCookies, tokens }
+  child.child.stdin?.end(JSON.stringify({ ...COGNITO, users }))
+  return JSON.parse((await child).stdout) as Record<string, string>[]
 }
