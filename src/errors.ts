@@ -6,7 +6,8 @@
  */
 
 export const ERROR_CODES = {
-  SESSION_MISSING: { status: 401, message: 'No session cookie was sent. Sign in first.' },
+  // True whether no cookie came, or the site, KV or a provider's cookies say nobody is signed in.
+  SESSION_MISSING: { status: 401, message: 'Nobody is signed in. Sign in first.' },
   SESSION_INVALID: { status: 401, message: 'The session cookie is not valid. Sign in again.' },
   SESSION_EXPIRED: { status: 401, message: 'The session has expired. Sign in again.' },
   SESSION_AMBIGUOUS: {
