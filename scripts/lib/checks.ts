@@ -62,9 +62,9 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
   return withLocalEnv(run, target, quiet, async ({ env, origin, secrets }) => {
     const config: Section = { where: forWhat, problems: [], warnings: [] }
     const local: Section = { where: secrets.label, problems: [], warnings: [] }
-    const cli: Section = { where: '--var', problems: [], warnings: [] }
+    const cli: Section = { where: COMMAND_LINE, problems: [], warnings: [] }
     for (const problem of await problemsOf(() => validator.readConfig(env))) {
-      const name = problem.key.split(/[.[]/)[0]
+      const name = settingOf(problem.key)
       // A needed secret that is absent belongs in the local file; when the vars are valid, say the line.
       const absentSecret = env[name] === undefined && check.neededSecrets.includes(name)
       const from = absentSecret ? 'local' : origin(name)
@@ -84,7 +84,7 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
             `Added to ${secrets.label} as demo values (public and fake; edit the file for your own): ${added.join(', ')}`,
           ]
         : []
-    return { sections: [config, local, ...(cli.problems.length > 0 ? [cli] : [])], notes }
+    return { sections: [config, local, ...withVarSection(run, cli)], notes }
   })
 }
 
@@ -99,15 +99,21 @@ export async function checkDeployed(
   // wrangler's own warnings about the file: printed here unless the wrangler that follows prints them.
   const vars = varsOf(run, target, quiet)
   const { problems, neededSecrets } = await validator.checkVars(vars)
-  const config: Section = { where: where(run.file, target.environment), problems: [...problems], warnings: [] }
+  const config: Section = { where: where(run.file, target.environment), problems: [], warnings: [] }
+  const cli: Section = { where: COMMAND_LINE, problems: [], warnings: [] }
+  // A value --var gave is reported under --var, as the local check reports it.
+  const sectionOf = (key: string) => (settingOf(key) in run.args.vars ? cli : config)
+  for (const problem of problems) sectionOf(problem.key).problems.push(problem)
   config.problems.push(...entryProblems(run))
   for (const problem of validator.placeholderProblems(vars, routesOf(run, target))) {
+    const section = sectionOf(problem.key)
     if (placeholders === 'refuse')
-      config.problems.push({ ...problem, hint: 'or deploy anyway with --allow-placeholders' })
+      section.problems.push({ ...problem, hint: 'or deploy anyway with --allow-placeholders' })
     else if (placeholders === 'allow')
-      config.warnings.push(`deployed anyway (--allow-placeholders): ${problem.key}: ${problem.problem}`)
-    else config.warnings.push(`npm run deploy would refuse ${problem.key}: ${problem.problem}`)
+      section.warnings.push(`deployed anyway (--allow-placeholders): ${problem.key}: ${problem.problem}`)
+    else section.warnings.push(`npm run deploy would refuse ${problem.key}: ${problem.problem}`)
   }
+  const checked = [config, ...withVarSection(run, cli)]
   const flags = flagsFor(run, target)
   const put = (name: string) => `npx wrangler secret put ${name}${flags}`
   const name = typeof run.args.values.name === 'string' ? run.args.values.name : undefined
@@ -118,7 +124,7 @@ export async function checkDeployed(
   if (!deployed.checked) {
     const notes = [`deployed secrets not checked: ${deployed.why}. It needs, set once per environment:`]
     return {
-      sections: [config],
+      sections: checked,
       notes: [...notes, ...neededSecrets.map((secret) => `  ${secret.padEnd(16)} ${put(secret)}`)],
     }
   }
@@ -135,7 +141,7 @@ export async function checkDeployed(
   const notes = deployed.workerExists ? [] : [`${worker} is not deployed yet: \`wrangler secret put\` creates it.`]
   if (section.problems.length > 0)
     notes.push('(a widget key: `npm run secret -- NAME …` checks its 44 characters first)')
-  return { sections: [config, section], notes }
+  return { sections: [...checked, section], notes }
 }
 
 export function printReport(report: CheckReport): void {
@@ -149,6 +155,19 @@ export function printReport(report: CheckReport): void {
     for (const warning of warnings) console.log(`    ⚠ ${warning}`)
   }
   for (const note of report.notes) console.log(`    ${note}`)
+}
+
+/** The header of the values `--var` gave. */
+const COMMAND_LINE = '--var'
+
+/** `--var`'s section, when the command line gave values: printed valid or not, so that they are seen checked. */
+function withVarSection(run: Run, cli: Section): Section[] {
+  return Object.keys(run.args.vars).length > 0 ? [cli] : []
+}
+
+/** The setting a problem's key names: `ALLOWED_ORIGINS` for `ALLOWED_ORIGINS[1]`, `WIDGETS` for `WIDGETS[sales].SECRET`. */
+function settingOf(key: string): string {
+  return key.split(/[.[]/)[0]
 }
 
 /** The validator's problems, or none. */

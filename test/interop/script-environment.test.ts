@@ -103,6 +103,26 @@ describe('The local check sees --var as wrangler dev does (finding 3)', () => {
   })
 })
 
+describe('--var in the deployment check, as in the local check', () => {
+  const own = `${HEADER}[vars]\nWIDGET_ID = "acme-support"\nSESSION_ALGORITHMS = ["HS256"]\n`
+
+  it('Should report a bad --var value under --var, and say when the --var values are valid', async () => {
+    const config = join(project('deploy-var', { 'wrangler.toml': own }), 'wrangler.toml')
+    const [bad, good, local] = await Promise.all([
+      runScript('scripts/check-config.ts', ['--config', config, '--var', 'TOKEN_TTL_SECONDS:9999']),
+      runScript('scripts/check-config.ts', ['--config', config, '--var', 'TOKEN_TTL_SECONDS:120']),
+      runScript('scripts/check-config.ts', ['--local', '--config', config, '--var', 'TOKEN_TTL_SECONDS:120']),
+    ])
+    expect(bad.code).toBe(1)
+    expect(bad.output).toContain(`✓ ${config}: valid`)
+    expect(bad.output).toContain('✗ --var: 1 problem\n    ✗ TOKEN_TTL_SECONDS: must be between 1 and 600, got 9999')
+    expect(good.code, good.output).toBe(0)
+    expect(good.output).toContain('✓ --var: valid')
+    expect(local.code, local.output).toBe(0)
+    expect(local.output).toContain('✓ --var: valid')
+  })
+})
+
 describe('CLOUDFLARE_ENV, the default wrangler gives --env', () => {
   it('Should pick the environment of the configuration, and (as wrangler dev does) not .dev.vars.<env>', async () => {
     const staging = `${HEADER}[env.staging.vars]\nWIDGET_ID = "acme-staging"\nSESSION_ALGORITHMS = ["HS256"]\n`
