@@ -26,10 +26,10 @@ await runScript(async () => {
     return
   }
   const demoPort = run.args.own['demo-port']
-  const demo = await startCrossOriginDemo([
-    ...(typeof demoPort === 'string' ? ['--demo-port', demoPort] : []),
-    ...run.args.passOn,
-  ])
+  const demo = await startCrossOriginDemo(
+    [...(typeof demoPort === 'string' ? ['--demo-port', demoPort] : []), ...run.args.passOn],
+    { allows: report.allowsOrigin },
+  )
   const entry = run.args.script ? [] : [DEVELOPMENT_ENTRY]
   process.exitCode = await runWrangler(['dev', ...entry, ...demo.wranglerArgs])
 })

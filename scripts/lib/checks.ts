@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { deployedSecretNames } from './deployed-secrets.ts'
-import { type ConfigProblem, importConfigValidator } from './import-worker-module.ts'
+import { type CheckedConfig, type ConfigProblem, importConfigValidator } from './import-worker-module.ts'
 import { addDemoValues, localSecretsFile } from './local-secrets.ts'
 import { asScriptError, DEVELOPMENT_ENTRY, displayPath, PRODUCTION_ENTRY, where } from './wrangler-config.ts'
 import { type Run, routesOf, type Target, varsOf, withLocalEnv, workerNameOf } from './wrangler-env.ts'
@@ -33,6 +33,12 @@ export interface CheckReport {
   notes: string[]
 }
 
+/** The local check's report, and what the demo page needs to know of the configuration it passed. */
+export interface LocalReport extends CheckReport {
+  /** Whether some widget's `ALLOWED_ORIGINS` lets a page on `origin` ask for tokens (false when invalid). */
+  allowsOrigin(origin: string): boolean
+}
+
 export function failed(report: CheckReport): boolean {
   return report.sections.some((section) => section.problems.length > 0)
 }
@@ -48,7 +54,11 @@ export function worthPrinting(report: CheckReport): boolean {
  * The check `npm run dev` runs. With `addDemo`, the secrets a valid configuration needs and
  * the local file lacks are added first, as demo values, where there is one.
  */
-export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: { addDemo: boolean; quiet: boolean }) {
+export async function checkLocal(
+  run: Run,
+  target: Target,
+  { addDemo, quiet }: { addDemo: boolean; quiet: boolean },
+): Promise<LocalReport> {
   const validator = await importConfigValidator()
   const vars = varsOf(run, target, quiet)
   const check = await validator.checkVars(vars)
@@ -63,7 +73,8 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
     const config: Section = { where: forWhat, problems: [], warnings: [] }
     const local: Section = { where: secrets.label, problems: [], warnings: [] }
     const cli: Section = { where: COMMAND_LINE, problems: [], warnings: [] }
-    for (const problem of await problemsOf(() => validator.readConfig(env))) {
+    const { config: checked, problems } = await readChecked(() => validator.readConfig(env))
+    for (const problem of problems) {
       const name = settingOf(problem.key)
       // A needed secret that is absent belongs in the local file; when the vars are valid, say the line.
       const absentSecret = env[name] === undefined && check.neededSecrets.includes(name)
@@ -84,7 +95,8 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
             `Added to ${secrets.label} as demo values (public and fake; edit the file for your own): ${added.join(', ')}`,
           ]
         : []
-    return { sections: [config, local, ...withVarSection(run, cli)], notes }
+    const allowsOrigin = (origin: string) => checked?.widgets.some((widget) => widget.origins.allows(origin)) ?? false
+    return { sections: [config, local, ...withVarSection(run, cli)], notes, allowsOrigin }
   })
 }
 
@@ -170,15 +182,16 @@ function settingOf(key: string): string {
   return key.split(/[.[]/)[0]
 }
 
-/** The validator's problems, or none. */
-async function problemsOf(read: () => Promise<unknown>): Promise<ConfigProblem[]> {
+/** The configuration the validator read, or its problems. */
+async function readChecked(
+  read: () => Promise<CheckedConfig>,
+): Promise<{ config?: CheckedConfig; problems: ConfigProblem[] }> {
   try {
-    await read()
-    return []
+    return { config: await read(), problems: [] }
   } catch (error) {
     const problems = (error as { problems?: ConfigProblem[] }).problems
     if (!problems) throw error
-    return problems.map(({ key, problem }) => ({ key, problem }))
+    return { problems: problems.map(({ key, problem }) => ({ key, problem })) }
   }
 }
 
