@@ -33,7 +33,11 @@ export interface CrossOriginDemo {
 }
 
 export interface CrossOriginDemoOptions {
-  /** Whether the configuration lets a page on `origin` ask for tokens; when not, the terminal says how to allow it. */
+  /**
+   * Whether the configuration lets a page on `origin` ask for tokens. When it allows the
+   * default port's page but not the one served (`--demo-port`, or 8080 taken), the terminal
+   * says how to allow it; a configuration that allows neither is the page's to explain.
+   */
   allows?(origin: string): boolean
 }
 
@@ -62,7 +66,8 @@ export async function startCrossOriginDemo(
       `Port ${requested} is taken: the demo page's cross-origin half is on ${origin} (or choose: ${DEMO_PORT_FLAG} N).`,
     )
   }
-  if (allows && !allows(origin)) console.log(allowHint(origin, port, rest))
+  // A configuration that lets the default page in (the demo's) but not this one: the port broke it.
+  if (allows?.(`http://localhost:${DEFAULT_DEMO_PORT}`) && !allows(origin)) console.log(allowHint(origin, port, rest))
   const realOrigin = rest.some((arg) => arg.startsWith(REAL_ORIGIN_FLAG)) ? [] : [`${REAL_ORIGIN_FLAG}=false`]
   return {
     origin,

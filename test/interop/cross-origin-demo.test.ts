@@ -72,17 +72,20 @@ describe('startCrossOriginDemo', () => {
     ])
   })
 
-  it('Should say how to allow its origin when the configuration does not, and nothing when it does', async () => {
+  it('Should say how to allow its origin when the configuration allows only the default port, and nothing otherwise', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     const port = await freePort()
-    await start(['--env', 'staging', '--demo-port', String(port)], () => false)
+    const demoOnly = (origin: string) => origin === 'http://localhost:8080'
+    await start(['--env', 'staging', '--demo-port', String(port)], demoOnly)
     const origin = `http://localhost:${port}`
     expect(log).toHaveBeenCalledWith(
       `⚠ ALLOWED_ORIGINS does not allow ${origin}: the demo page's cross-origin runs will be refused (403 ORIGIN_NOT_ALLOWED). To allow it for a run:\n` +
         `    npm run dev -- --env staging --demo-port ${port} --var ALLOWED_ORIGINS:'["${origin}"]'`,
     )
     log.mockClear()
+    // Every origin allowed, or none (a same-origin configuration, whose page says so).
     await start(['--demo-port', String(await freePort())], () => true)
+    await start(['--demo-port', String(await freePort())], () => false)
     expect(log).not.toHaveBeenCalled()
   })
 
