@@ -44,7 +44,7 @@ export function failed(report: CheckReport): boolean {
 }
 
 /** Whether a report has more to say than "valid". */
-export function worthPrinting(report: CheckReport): boolean {
+function worthPrinting(report: CheckReport): boolean {
   return (
     report.notes.length > 0 || report.sections.some((section) => section.problems.length + section.warnings.length > 0)
   )
@@ -156,7 +156,17 @@ export async function checkDeployed(
   return { sections: [...checked, section], notes }
 }
 
-export function printReport(report: CheckReport): void {
+/**
+ * Prints every section, problem, warning and note. `brief`: a report with nothing more to say
+ * than "valid" is one line, so that a run shows the check ran, and over which files.
+ */
+export function printReport(report: CheckReport, { brief = false }: { brief?: boolean } = {}): void {
+  if (brief && !worthPrinting(report)) {
+    const [config, local, ...others] = report.sections
+    const checked = [config, ...others].map((section) => section.where).join(', ')
+    console.log(`✓ ${checked}: valid${local ? ` (local secrets: ${local.where})` : ''}`)
+    return
+  }
   for (const { where: header, problems, warnings } of report.sections) {
     const count = problems.length
     console.log(

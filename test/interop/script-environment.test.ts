@@ -86,7 +86,9 @@ describe('The local check sees --var as wrangler dev does (finding 3)', () => {
   })
 
   it('Should start npm run dev with the override, and answer as that configuration', async () => {
-    const folder = project('var-dev', { 'wrangler.toml': jwksLater })
+    // Only the widget key: sessions from a JWKS need no SESSION_SECRET, which would be a warning.
+    const widgetKey = `CONNECT_SECRET="${dotenvValue('.dev.vars.example', 'CONNECT_SECRET')}"\n`
+    const folder = project('var-dev', { 'wrangler.toml': jwksLater, '.dev.vars': widgetKey })
     const dev = await startNpmDev([
       '--config',
       join(folder, 'wrangler.toml'),
@@ -97,6 +99,9 @@ describe('The local check sees --var as wrangler dev does (finding 3)', () => {
       const response = await fetch(`${dev.url}/token`)
       expect(response.status, dev.output()).toBe(401)
       expect(await response.json()).toMatchObject({ error: { code: 'SESSION_MISSING' } })
+      // Nothing to add or warn about: one line says that the check ran, and over what.
+      const checked = `✓ ${join(folder, 'wrangler.toml')}, --var: valid (local secrets: ${join(folder, '.dev.vars')})`
+      expect(dev.output()).toContain(checked)
     } finally {
       await dev.stop()
     }
