@@ -122,7 +122,7 @@ export async function checkDeployed(
     if (placeholders === 'refuse')
       section.problems.push({ ...problem, hint: 'or deploy anyway with --allow-placeholders' })
     else if (placeholders === 'allow')
-      section.warnings.push(`deployed anyway (--allow-placeholders): ${problem.key}: ${problem.problem}`)
+      section.warnings.push(`allowed by --allow-placeholders: ${problem.key}: ${problem.problem}`)
     else section.warnings.push(`npm run deploy would refuse ${problem.key}: ${problem.problem}`)
   }
   const checked = [config, ...withVarSection(run, cli)]

@@ -101,12 +101,22 @@ describe("npm run deploy and the shipped template's placeholders (finding 11)", 
       const { output } = await runScript('scripts/deploy.ts', ['--env', 'production', '--allow-placeholders'], {
         env: api.env,
       })
-      expect(output).toContain('deployed anyway (--allow-placeholders): WIDGET_ID: "production-support-widget"')
+      expect(output).toContain('allowed by --allow-placeholders: WIDGET_ID: "production-support-widget"')
       expect(output).not.toContain('Unknown argument')
       expect(api.deployAttempts().length).toBeGreaterThan(0)
     } finally {
       await api.close()
     }
+  })
+
+  // Printed before wrangler runs, which may fail, or, in a dry run, deploy nothing.
+  it('Should word what --allow-placeholders will do, not what a dry run did not', async () => {
+    const outdir = mkdtempSync(join(dir, 'allowed-'))
+    const args = ['--env', 'production', '--allow-placeholders', '--dry-run', '--outdir', outdir]
+    const { code, output } = await runScript('scripts/deploy.ts', args)
+    expect(code, output).toBe(0)
+    expect(output).toContain('allowed by --allow-placeholders: WIDGET_ID: "production-support-widget"')
+    expect(output).not.toContain('deployed anyway')
   })
 })
 
