@@ -30,7 +30,8 @@ await runScript(async () => {
   const outdir = typeof run.args.values.outdir === 'string' ? run.args.values.outdir : 'dist'
   const rest = withoutFlags('deploy', argv, ['env', 'config', 'outdir', 'dry-run'])
   for (const { environment } of targets) {
-    const envFlags = environment ? ['--env', environment] : []
+    // `--env=""` is wrangler's name for the top level: without it, wrangler warns that no environment was given.
+    const envFlags = environment ? ['--env', environment] : ['--env=']
     const code = await runWrangler([
       'deploy',
       '--dry-run',

@@ -216,6 +216,8 @@ describe('wrangler.json and wrangler.jsonc, found as wrangler finds them (findin
     ])
     expect(code, output).toBe(0)
     expect(output).toContain('deployed secrets not checked: a dry run uploads nothing')
+    // The top level is asked for by name (wrangler's --env=""), so wrangler does not warn that none was.
+    expect(output).not.toContain('no target environment was specified')
     expect(readFileSync(join(outdir, 'staging', 'index.js'), 'utf8')).toContain('SESSION_MISSING')
     expect(readFileSync(join(outdir, 'top-level', 'index.js'), 'utf8')).toContain('SESSION_MISSING')
   })
