@@ -127,7 +127,8 @@ export async function checkDeployed(
   }
   const checked = [config, ...withVarSection(run, cli)]
   const flags = flagsFor(run, target)
-  const put = (name: string) => `npx wrangler secret put ${name}${flags}`
+  // npm run secret checks a widget key's 44 characters before wrangler uploads it.
+  const put = (name: string) => `npm run secret -- ${name}${flags}`
   const name = typeof run.args.values.name === 'string' ? run.args.values.name : undefined
   const deployed =
     secrets === 'check'
@@ -135,9 +136,10 @@ export async function checkDeployed(
       : { checked: false as const, why: secrets.notChecked }
   if (!deployed.checked) {
     const notes = [`deployed secrets not checked: ${deployed.why}. It needs, set once per environment:`]
+    const width = Math.max(0, ...neededSecrets.map((secret) => secret.length))
     return {
       sections: checked,
-      notes: [...notes, ...neededSecrets.map((secret) => `  ${secret.padEnd(16)} ${put(secret)}`)],
+      notes: [...notes, ...neededSecrets.map((secret) => `  ${secret.padEnd(width)}  ${put(secret)}`)],
     }
   }
   const worker = workerNameOf(run, target) ?? 'the Worker'
@@ -150,9 +152,7 @@ export async function checkDeployed(
   for (const secret of validator.unusedSecrets(env).filter((unused) => deployed.names.includes(unused))) {
     section.warnings.push(`${secret} is not used by this configuration: npx wrangler secret delete ${secret}${flags}`)
   }
-  const notes = deployed.workerExists ? [] : [`${worker} is not deployed yet: \`wrangler secret put\` creates it.`]
-  if (section.problems.length > 0)
-    notes.push('(a widget key: `npm run secret -- NAME …` checks its 44 characters first)')
+  const notes = deployed.workerExists ? [] : [`${worker} is not deployed yet: \`npm run secret\` creates it.`]
   return { sections: [...checked, section], notes }
 }
 

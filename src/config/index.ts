@@ -80,7 +80,7 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
   const problems = new ConfigProblems()
   for (const name of Object.keys(vars)) {
     if (isSecretName(name, vars)) {
-      problems.add(name, `is a secret: remove it from the vars and set it with \`wrangler secret put ${name}\``)
+      problems.add(name, `is a secret: remove it from the vars and set it with \`npm run secret -- ${name}\``)
     }
   }
   await readAll(withoutUnusedSecrets(vars), problems, false)

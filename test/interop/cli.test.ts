@@ -36,7 +36,7 @@ describe('npm run check-config', () => {
     expect(output).toContain('✓ wrangler.toml: valid')
     expect(output).toContain('✓ wrangler.toml [env.staging]: valid')
     expect(output).toContain('✓ wrangler.toml [env.production]: valid')
-    expect(output).toContain('npx wrangler secret put CONNECT_SECRET --env production')
+    expect(output).toContain('npm run secret -- CONNECT_SECRET --env production')
     expect(output).not.toContain('SESSION_SECRET --env production')
   })
 

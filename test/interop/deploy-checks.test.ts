@@ -39,7 +39,7 @@ describe('npm run deploy and the deployed secrets (finding 6)', () => {
     expect(code).toBe(1)
     expect(output).toContain('✗ deployed secrets of acme-chat-token-production: 1 problem')
     expect(output).toContain('SESSION_SECRET: is not deployed')
-    expect(output).toContain(`npx wrangler secret put SESSION_SECRET --env production --config ${own}`)
+    expect(output).toContain(`npm run secret -- SESSION_SECRET --env production --config ${own}`)
     expect(output).toContain('Not deployed: fix the problems above first.')
     expect(api.deployAttempts()).toEqual([])
   })
@@ -82,6 +82,22 @@ describe('npm run deploy and the deployed secrets (finding 6)', () => {
     ])
     expect(dryRun.code, dryRun.output).toBe(0)
     expect(dryRun.output).toContain('deployed secrets not checked: a dry run uploads nothing')
+  })
+})
+
+describe('The commands the deployment check suggests', () => {
+  it('Should set each needed secret with npm run secret, which checks a widget key, aligned for long names', async () => {
+    const widgets = join(dir, 'long-secret-name.toml')
+    const entry =
+      '{ NAME = "sales", TOKEN_PATH = "/token/sales", WIDGET_ID = "acme-sales", SECRET = "CONNECT_SECRET_SALES_WIDGET" }'
+    writeFileSync(widgets, `${OWN.replace('WIDGET_ID = "a1b2c3d4-acme-support"\n', '')}WIDGETS = [${entry}]\n`)
+    const { code, output } = await runScript('scripts/check-config.ts', ['--config', widgets, '--env', 'production'])
+    expect(code, output).toBe(0)
+    const lines = output.split('\n').filter((line) => line.includes('npm run secret --'))
+    expect(lines.map((line) => line.trim().split(/\s+/)[0])).toEqual(['CONNECT_SECRET_SALES_WIDGET', 'SESSION_SECRET'])
+    expect(lines[0]).toContain(`npm run secret -- CONNECT_SECRET_SALES_WIDGET --env production --config ${widgets}`)
+    expect(new Set(lines.map((line) => line.indexOf('npm run secret')))).toHaveLength(1)
+    expect(output).not.toContain('wrangler secret put')
   })
 })
 
