@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import { type CloudflareApi, startCloudflareApi } from '../support/cloudflare-api'
 import { isolatedEnv, runScript } from '../support/npm-scripts'
 
@@ -188,7 +188,8 @@ describe('npm run secret', () => {
     expect(output).toContain("CONNECT_SECRET: must be the widget's 44-character security key")
     expect(output).toContain('got 40 characters')
     expect(output).not.toContain(short)
-    expect(api.requests).toEqual([])
+    // The secret list, asked for before the value (credentials), and no upload.
+    expect(api.requests.filter(({ method }) => method !== 'GET')).toEqual([])
   })
 
   // util-linux's `script` gives the script a terminal, as when someone types the key.
@@ -214,6 +215,32 @@ describe('npm run secret', () => {
     expect(api.uploaded.get('acme-chat-token-production')?.get('CONNECT_SECRET')).toBe(KEY)
   })
 
+  it('Should say that wrangler has no credentials, and upload nothing', async () => {
+    const args = ['CONNECT_SECRET', '--env', 'production', '--config', own]
+    const { code, output } = await runScript('scripts/secret.ts', args, { input: `${KEY}\n` })
+    expect(code).toBe(1)
+    expect(output).toContain('wrangler has no credentials (CLOUDFLARE_API_TOKEN, or `npx wrangler login`)')
+    expect(output).not.toContain('--temporary')
+    expect(output).not.toContain(KEY)
+  })
+
+  it.skipIf(!existsSync('/usr/bin/script'))('Should say so before it asks for the key at a terminal', async () => {
+    const command = [process.execPath, resolve('scripts/secret.ts'), 'CONNECT_SECRET', '--config', own]
+    const terminal = spawn('script', ['-qec', command.join(' '), '/dev/null'], { env: isolatedEnv() })
+    onTestFinished(() => {
+      terminal.kill()
+    })
+    let screen = ''
+    terminal.stdout.on('data', (chunk) => {
+      screen += chunk
+    })
+    // Nothing to type: the script ends on its own, without a prompt.
+    const code = await new Promise((exited) => terminal.on('exit', exited))
+    expect(code, screen).toBe(1)
+    expect(screen).toContain('wrangler has no credentials')
+    expect(screen).not.toContain('(not shown)')
+  })
+
   it("Should hold a widget's own SECRET name from WIDGETS to the same rule", async () => {
     const widgets = join(dir, 'widgets.toml')
     const entry =
@@ -223,6 +250,7 @@ describe('npm run secret', () => {
     const { code, output } = await runScript('scripts/secret.ts', args, { env: api.env, input: 'too-short' })
     expect(code).toBe(1)
     expect(output).toContain('CONNECT_SECRET_SALES: must be the widget')
-    expect(api.requests).toEqual([])
+    // The secret list, asked for before the value (credentials), and no upload.
+    expect(api.requests.filter(({ method }) => method !== 'GET')).toEqual([])
   })
 })
