@@ -53,7 +53,9 @@ export async function startCrossOriginDemo(
     if (url.pathname !== '/') return response.writeHead(404).end()
     try {
       const page = await fetch(`http://localhost:${workerPort}/dev/cross-origin${url.search}`)
-      response.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8' }).end(await page.text())
+      // As the Worker labels it: its page is HTML, a refusal is coded JSON.
+      const type = page.headers.get('content-type') ?? 'text/html; charset=utf-8'
+      response.writeHead(page.status, { 'content-type': type }).end(await page.text())
     } catch {
       response.writeHead(502).end(`wrangler dev is not answering on localhost:${workerPort} yet`)
     }

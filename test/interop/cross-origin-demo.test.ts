@@ -99,6 +99,23 @@ describe('startCrossOriginDemo', () => {
     expect(await page.text()).toBe('worker saw /dev/cross-origin?parent=http%3A%2F%2Flocalhost%3A8787&widget=sales')
     expect((await fetch(`${demo.origin}/elsewhere`)).status).toBe(404)
   })
+
+  it("Should pass on the Worker's refusal labelled as the JSON it is", async () => {
+    const refusal = JSON.stringify({ error: { code: 'DEV_REQUEST_INVALID', message: 'm' } })
+    const worker = createServer((_, response) =>
+      response.writeHead(400, { 'content-type': 'application/json' }).end(refusal),
+    )
+    const workerPort = await freePort()
+    await listening(worker, workerPort)
+    started.push({ close: () => new Promise((resolve) => worker.close(() => resolve())) })
+    const demo = await start(['--port', String(workerPort), '--demo-port', String(await freePort())])
+    const answer = await fetch(`${demo.origin}/`)
+    expect([answer.status, answer.headers.get('content-type'), await answer.text()]).toEqual([
+      400,
+      'application/json',
+      refusal,
+    ])
+  })
 })
 
 describe('npm run dev -- --demo-port N, a port the demo configuration does not allow', () => {
