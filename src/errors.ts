@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   DEV_LOGIN_UNAVAILABLE: {
     status: 409,
     message:
-      'Sessions here come from the site (an identity provider, introspection or KV): /dev/login cannot make one. Sign in at the site: see the README, "Try it".',
+      'Sessions here come from the site (an identity provider, introspection or KV): no demo session can be made. Sign in at the site: see the README, "Try it".',
   },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   /** The development entry's only: `/dev/login` (`src/dev/login.ts`). */
