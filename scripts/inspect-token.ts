@@ -65,13 +65,13 @@ if (inspection.claims)
   console.log(`claims  ${JSON.stringify(inspection.claims, null, 2).replaceAll('\n', '\n        ')}`)
 for (const { rule, verdict, detail } of inspection.rules) {
   // A key that cannot be a widget key is not used: say why the signature was not checked.
-  const why = rule === 'signature' && keyProblem ? `not checked: CONNECT_SECRET ${keyProblem}` : detail
+  const why = rule === 'signature' && keyProblem ? 'not checked: CONNECT_SECRET is no widget key (below)' : detail
   console.log(`${MARKS[verdict]} ${rule}: ${why}`)
 }
 const unchecked = inspection.rules.some(({ rule, verdict }) => rule === 'signature' && verdict === 'skip')
 if (unchecked && !secret) console.log('  (set CONNECT_SECRET in the environment to verify the signature)')
 if (!inspection.valid) console.log('The widget would refuse this token.')
-else if (keyProblem) console.log('Not decided: CONNECT_SECRET is no widget key, so the signature was not checked.')
+else if (keyProblem) console.log(`✗ CONNECT_SECRET: ${keyProblem}: fix it to check the signature.`)
 else console.log('The widget would accept this token.')
 process.exitCode = !inspection.valid ? 1 : keyProblem ? 2 : 0
 
