@@ -35,13 +35,13 @@ export const ERROR_CODES = {
     message: 'This development route cannot use the request: see the README, "Try it".',
   },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   /** The development entry's only: `/dev/login` and `/dev/logout` when only the site makes sessions (`src/dev/login.ts`). */
   DEV_LOGIN_UNAVAILABLE: {
     status: 409,
     message:
       'Sessions here come from the site (an identity provider, introspection or KV): no demo session can be made. Sign in at the site: see the README, "Try it".',
   },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   /** The development entry's only: `/dev/login` (`src/dev/login.ts`). */
   DEV_SESSION_TOO_LARGE: {
     status: 422,
