@@ -9,7 +9,7 @@
  * add. Secrets left from another configuration are a warning. Other arguments go to
  * `wrangler dev` unchanged; an entry given on the command line replaces `src/dev.ts`.
  */
-import { checkLocal, failed, printReport, worthPrinting } from './lib/checks.ts'
+import { checkLocal, failed, printReport } from './lib/checks.ts'
 import { startCrossOriginDemo } from './lib/cross-origin-demo.ts'
 import { runWrangler } from './lib/wrangler-cli.ts'
 import { DEVELOPMENT_ENTRY, runScript } from './lib/wrangler-config.ts'
@@ -19,17 +19,17 @@ await runScript(async () => {
   // `--demo-port` is this script's own: the demo's cross-origin half, never wrangler's.
   const run = openRun('dev', process.argv.slice(2), { 'demo-port': 'string' })
   const report = await checkLocal(run, targetOf(run), { addDemo: true, quiet: true })
-  if (worthPrinting(report)) printReport(report)
+  printReport(report, { brief: true })
   if (failed(report)) {
     console.log('\nNot started: fix the problems above first.')
     process.exitCode = 1
     return
   }
   const demoPort = run.args.own['demo-port']
-  const demo = await startCrossOriginDemo([
-    ...(typeof demoPort === 'string' ? ['--demo-port', demoPort] : []),
-    ...run.args.passOn,
-  ])
+  const demo = await startCrossOriginDemo(
+    [...(typeof demoPort === 'string' ? ['--demo-port', demoPort] : []), ...run.args.passOn],
+    { allows: report.allowsOrigin },
+  )
   const entry = run.args.script ? [] : [DEVELOPMENT_ENTRY]
   process.exitCode = await runWrangler(['dev', ...entry, ...demo.wranglerArgs])
 })

@@ -32,7 +32,8 @@ await runScript(async () => {
   const rest = withoutFlags('deploy', argv, ['env', 'config', 'outdir', 'dry-run'])
   for (const target of targets) {
     const { environment } = target
-    const envFlags = environment ? ['--env', environment] : []
+    // `--env=""` is wrangler's name for the top level: without it, wrangler warns that no environment was given.
+    const envFlags = environment ? ['--env', environment] : ['--env=']
     const code = await runWrangler([
       'deploy',
       '--dry-run',

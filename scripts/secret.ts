@@ -6,10 +6,12 @@
  *
  * The value is read from standard input: typed at a prompt that does not echo it, or piped
  * (`pbpaste | npm run secret -- CONNECT_SECRET --env production`). It is never printed, and
- * never on a command line, where it would stay in the shell's history.
+ * never on a command line, where it would stay in the shell's history. Without credentials
+ * for wrangler it stops before asking, as the deployment check says it (`wrangler secret list`).
  */
 import { createInterface } from 'node:readline/promises'
 import { Writable } from 'node:stream'
+import { deployedSecretNames } from './lib/deployed-secrets.ts'
 import { importConfigValidator } from './lib/import-worker-module.ts'
 import { runWrangler } from './lib/wrangler-cli.ts'
 import { runScript, ScriptError } from './lib/wrangler-config.ts'
@@ -51,6 +53,10 @@ await runScript(async () => {
   if (!validator.isSecretName(name, vars)) {
     console.log(`⚠ ${name} is not a secret this configuration reads; setting it anyway`)
   }
+  // Asked as the deployment check asks, before the key is typed: wrangler would only fail after it.
+  const worker = typeof run.args.values.name === 'string' ? run.args.values.name : undefined
+  const deployed = await deployedSecretNames(run.file.path, targetOf(run).environment, worker)
+  if (!deployed.checked && deployed.noCredentials) throw new ScriptError(`✗ ${deployed.why}\nNot uploaded.`)
   // wrangler stores the value without its trailing white space (a pasted newline): check that value.
   const value = (await readValue(name)).replace(/\s+$/, '')
   const problem = validator.secretValueProblem(name, value, vars)

@@ -8,7 +8,7 @@ import type { Config } from './config/index.ts'
 import { mountDemoPage } from './dev/demo-page.ts'
 import { createDemoSigner, type DemoSigner } from './dev/demo-signer.ts'
 import { exposeSkippedFields } from './dev/left-out-fields.ts'
-import { mountDevLogin } from './dev/login.ts'
+import { mountDevLogin, mountSiteSignInOnly } from './dev/login.ts'
 import { loopbackOnly } from './dev/loopback-only.ts'
 import { logEvent } from './log.ts'
 
@@ -30,6 +30,7 @@ export default loopbackOnly(
     routes(app, config) {
       const signer = signers.get(config)
       if (signer) mountDevLogin(app, config, signer)
+      else mountSiteSignInOnly(app, config)
       mountDemoPage(app, config, { demoSignIn: signer !== undefined })
     },
   }),

@@ -6,7 +6,8 @@
  */
 
 export const ERROR_CODES = {
-  SESSION_MISSING: { status: 401, message: 'No session cookie was sent. Sign in first.' },
+  // True whether no cookie came, or the site, KV or a provider's cookies say nobody is signed in.
+  SESSION_MISSING: { status: 401, message: 'Nobody is signed in. Sign in first.' },
   SESSION_INVALID: { status: 401, message: 'The session cookie is not valid. Sign in again.' },
   SESSION_EXPIRED: { status: 401, message: 'The session has expired. Sign in again.' },
   SESSION_AMBIGUOUS: {
@@ -35,6 +36,12 @@ export const ERROR_CODES = {
   },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  /** The development entry's only: `/dev/login` and `/dev/logout` when only the site makes sessions (`src/dev/login.ts`). */
+  DEV_LOGIN_UNAVAILABLE: {
+    status: 409,
+    message:
+      'Sessions here come from the site (an identity provider, introspection or KV): no demo session can be made. Sign in at the site: see the README, "Try it".',
+  },
   /** The development entry's only: `/dev/login` (`src/dev/login.ts`). */
   DEV_SESSION_TOO_LARGE: {
     status: 422,

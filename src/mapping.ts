@@ -4,6 +4,7 @@
  */
 
 import { ConfigProblems } from './config/problems.ts'
+import { closest } from './config/settings.ts'
 import { isRecord, structured } from './config/values.ts'
 import {
   ATTRIBUTE_KEY_PATTERN,
@@ -71,7 +72,10 @@ function parseRule(key: string, entry: unknown): MappingRule {
   if (!isRecord(entry)) throw new ConfigError(key, 'must be a table such as { to = "attributes.name", claim = "name" }')
   for (const name of Object.keys(entry)) {
     if (!RULE_KEYS.has(name)) {
-      throw new ConfigError(`${key}.${name}`, `unknown setting; expected one of ${[...RULE_KEYS].join(', ')}`)
+      throw new ConfigError(
+        `${key}.${name}`,
+        `unknown setting; did you mean ${closest(name, RULE_KEYS)}? (expected one of ${[...RULE_KEYS].join(', ')})`,
+      )
     }
   }
   if (typeof entry.to !== 'string') throw new ConfigError(`${key}.to`, 'is required and must be a string')

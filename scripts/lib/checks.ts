@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { deployedSecretNames } from './deployed-secrets.ts'
-import { type ConfigProblem, importConfigValidator } from './import-worker-module.ts'
+import { type CheckedConfig, type ConfigProblem, importConfigValidator } from './import-worker-module.ts'
 import { addDemoValues, localSecretsFile } from './local-secrets.ts'
 import { asScriptError, DEVELOPMENT_ENTRY, displayPath, PRODUCTION_ENTRY, where } from './wrangler-config.ts'
 import { type Run, routesOf, type Target, varsOf, withLocalEnv, workerNameOf } from './wrangler-env.ts'
@@ -33,12 +33,18 @@ export interface CheckReport {
   notes: string[]
 }
 
+/** The local check's report, and what the demo page needs to know of the configuration it passed. */
+export interface LocalReport extends CheckReport {
+  /** Whether some widget's `ALLOWED_ORIGINS` lets a page on `origin` ask for tokens (false when invalid). */
+  allowsOrigin(origin: string): boolean
+}
+
 export function failed(report: CheckReport): boolean {
   return report.sections.some((section) => section.problems.length > 0)
 }
 
 /** Whether a report has more to say than "valid". */
-export function worthPrinting(report: CheckReport): boolean {
+function worthPrinting(report: CheckReport): boolean {
   return (
     report.notes.length > 0 || report.sections.some((section) => section.problems.length + section.warnings.length > 0)
   )
@@ -48,7 +54,11 @@ export function worthPrinting(report: CheckReport): boolean {
  * The check `npm run dev` runs. With `addDemo`, the secrets a valid configuration needs and
  * the local file lacks are added first, as demo values, where there is one.
  */
-export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: { addDemo: boolean; quiet: boolean }) {
+export async function checkLocal(
+  run: Run,
+  target: Target,
+  { addDemo, quiet }: { addDemo: boolean; quiet: boolean },
+): Promise<LocalReport> {
   const validator = await importConfigValidator()
   const vars = varsOf(run, target, quiet)
   const check = await validator.checkVars(vars)
@@ -62,9 +72,10 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
   return withLocalEnv(run, target, quiet, async ({ env, origin, secrets }) => {
     const config: Section = { where: forWhat, problems: [], warnings: [] }
     const local: Section = { where: secrets.label, problems: [], warnings: [] }
-    const cli: Section = { where: '--var', problems: [], warnings: [] }
-    for (const problem of await problemsOf(() => validator.readConfig(env))) {
-      const name = problem.key.split(/[.[]/)[0]
+    const cli: Section = { where: COMMAND_LINE, problems: [], warnings: [] }
+    const { config: checked, problems } = await readChecked(() => validator.readConfig(env))
+    for (const problem of problems) {
+      const name = settingOf(problem.key)
       // A needed secret that is absent belongs in the local file; when the vars are valid, say the line.
       const absentSecret = env[name] === undefined && check.neededSecrets.includes(name)
       const from = absentSecret ? 'local' : origin(name)
@@ -84,7 +95,8 @@ export async function checkLocal(run: Run, target: Target, { addDemo, quiet }: {
             `Added to ${secrets.label} as demo values (public and fake; edit the file for your own): ${added.join(', ')}`,
           ]
         : []
-    return { sections: [config, local, ...(cli.problems.length > 0 ? [cli] : [])], notes }
+    const allowsOrigin = (origin: string) => checked?.widgets.some((widget) => widget.origins.allows(origin)) ?? false
+    return { sections: [config, local, ...withVarSection(run, cli)], notes, allowsOrigin }
   })
 }
 
@@ -99,17 +111,24 @@ export async function checkDeployed(
   // wrangler's own warnings about the file: printed here unless the wrangler that follows prints them.
   const vars = varsOf(run, target, quiet)
   const { problems, neededSecrets } = await validator.checkVars(vars)
-  const config: Section = { where: where(run.file, target.environment), problems: [...problems], warnings: [] }
+  const config: Section = { where: where(run.file, target.environment), problems: [], warnings: [] }
+  const cli: Section = { where: COMMAND_LINE, problems: [], warnings: [] }
+  // A value --var gave is reported under --var, as the local check reports it.
+  const sectionOf = (key: string) => (settingOf(key) in run.args.vars ? cli : config)
+  for (const problem of problems) sectionOf(problem.key).problems.push(problem)
   config.problems.push(...entryProblems(run))
   for (const problem of validator.placeholderProblems(vars, routesOf(run, target))) {
+    const section = sectionOf(problem.key)
     if (placeholders === 'refuse')
-      config.problems.push({ ...problem, hint: 'or deploy anyway with --allow-placeholders' })
+      section.problems.push({ ...problem, hint: 'or deploy anyway with --allow-placeholders' })
     else if (placeholders === 'allow')
-      config.warnings.push(`deployed anyway (--allow-placeholders): ${problem.key}: ${problem.problem}`)
-    else config.warnings.push(`npm run deploy would refuse ${problem.key}: ${problem.problem}`)
+      section.warnings.push(`allowed by --allow-placeholders: ${problem.key}: ${problem.problem}`)
+    else section.warnings.push(`npm run deploy would refuse ${problem.key}: ${problem.problem}`)
   }
+  const checked = [config, ...withVarSection(run, cli)]
   const flags = flagsFor(run, target)
-  const put = (name: string) => `npx wrangler secret put ${name}${flags}`
+  // npm run secret checks a widget key's 44 characters before wrangler uploads it.
+  const put = (name: string) => `npm run secret -- ${name}${flags}`
   const name = typeof run.args.values.name === 'string' ? run.args.values.name : undefined
   const deployed =
     secrets === 'check'
@@ -117,9 +136,10 @@ export async function checkDeployed(
       : { checked: false as const, why: secrets.notChecked }
   if (!deployed.checked) {
     const notes = [`deployed secrets not checked: ${deployed.why}. It needs, set once per environment:`]
+    const width = Math.max(0, ...neededSecrets.map((secret) => secret.length))
     return {
-      sections: [config],
-      notes: [...notes, ...neededSecrets.map((secret) => `  ${secret.padEnd(16)} ${put(secret)}`)],
+      sections: checked,
+      notes: [...notes, ...neededSecrets.map((secret) => `  ${secret.padEnd(width)}  ${put(secret)}`)],
     }
   }
   const worker = workerNameOf(run, target) ?? 'the Worker'
@@ -132,13 +152,21 @@ export async function checkDeployed(
   for (const secret of validator.unusedSecrets(env).filter((unused) => deployed.names.includes(unused))) {
     section.warnings.push(`${secret} is not used by this configuration: npx wrangler secret delete ${secret}${flags}`)
   }
-  const notes = deployed.workerExists ? [] : [`${worker} is not deployed yet: \`wrangler secret put\` creates it.`]
-  if (section.problems.length > 0)
-    notes.push('(a widget key: `npm run secret -- NAME …` checks its 44 characters first)')
-  return { sections: [config, section], notes }
+  const notes = deployed.workerExists ? [] : [`${worker} is not deployed yet: \`npm run secret\` creates it.`]
+  return { sections: [...checked, section], notes }
 }
 
-export function printReport(report: CheckReport): void {
+/**
+ * Prints every section, problem, warning and note. `brief`: a report with nothing more to say
+ * than "valid" is one line, so that a run shows the check ran, and over which files.
+ */
+export function printReport(report: CheckReport, { brief = false }: { brief?: boolean } = {}): void {
+  if (brief && !worthPrinting(report)) {
+    const [config, local, ...others] = report.sections
+    const checked = [config, ...others].map((section) => section.where).join(', ')
+    console.log(`✓ ${checked}: valid${local ? ` (local secrets: ${local.where})` : ''}`)
+    return
+  }
   for (const { where: header, problems, warnings } of report.sections) {
     const count = problems.length
     console.log(
@@ -151,15 +179,29 @@ export function printReport(report: CheckReport): void {
   for (const note of report.notes) console.log(`    ${note}`)
 }
 
-/** The validator's problems, or none. */
-async function problemsOf(read: () => Promise<unknown>): Promise<ConfigProblem[]> {
+/** The header of the values `--var` gave. */
+const COMMAND_LINE = '--var'
+
+/** `--var`'s section, when the command line gave values: printed valid or not, so that they are seen checked. */
+function withVarSection(run: Run, cli: Section): Section[] {
+  return Object.keys(run.args.vars).length > 0 ? [cli] : []
+}
+
+/** The setting a problem's key names: `ALLOWED_ORIGINS` for `ALLOWED_ORIGINS[1]`, `WIDGETS` for `WIDGETS[sales].SECRET`. */
+function settingOf(key: string): string {
+  return key.split(/[.[]/)[0]
+}
+
+/** The configuration the validator read, or its problems. */
+async function readChecked(
+  read: () => Promise<CheckedConfig>,
+): Promise<{ config?: CheckedConfig; problems: ConfigProblem[] }> {
   try {
-    await read()
-    return []
+    return { config: await read(), problems: [] }
   } catch (error) {
     const problems = (error as { problems?: ConfigProblem[] }).problems
     if (!problems) throw error
-    return problems.map(({ key, problem }) => ({ key, problem }))
+    return { problems: problems.map(({ key, problem }) => ({ key, problem })) }
   }
 }
 

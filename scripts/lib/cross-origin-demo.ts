@@ -32,7 +32,19 @@ export interface CrossOriginDemo {
   close(): Promise<void>
 }
 
-export async function startCrossOriginDemo(args: readonly string[]): Promise<CrossOriginDemo> {
+export interface CrossOriginDemoOptions {
+  /**
+   * Whether the configuration lets a page on `origin` ask for tokens. When it allows the
+   * default port's page but not the one served (`--demo-port`, or 8080 taken), the terminal
+   * says how to allow it; a configuration that allows neither is the page's to explain.
+   */
+  allows?(origin: string): boolean
+}
+
+export async function startCrossOriginDemo(
+  args: readonly string[],
+  { allows }: CrossOriginDemoOptions = {},
+): Promise<CrossOriginDemo> {
   const { requested, rest } = takeDemoPort(args)
   // The Worker's port, read from the arguments as `wrangler dev` reads them.
   const workerPort = Number(parseWranglerArgs('dev', rest).values.port ?? 8787)
@@ -41,7 +53,9 @@ export async function startCrossOriginDemo(args: readonly string[]): Promise<Cro
     if (url.pathname !== '/') return response.writeHead(404).end()
     try {
       const page = await fetch(`http://localhost:${workerPort}/dev/cross-origin${url.search}`)
-      response.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8' }).end(await page.text())
+      // As the Worker labels it: its page is HTML, a refusal is coded JSON.
+      const type = page.headers.get('content-type') ?? 'text/html; charset=utf-8'
+      response.writeHead(page.status, { 'content-type': type }).end(await page.text())
     } catch {
       response.writeHead(502).end(`wrangler dev is not answering on localhost:${workerPort} yet`)
     }
@@ -54,12 +68,33 @@ export async function startCrossOriginDemo(args: readonly string[]): Promise<Cro
       `Port ${requested} is taken: the demo page's cross-origin half is on ${origin} (or choose: ${DEMO_PORT_FLAG} N).`,
     )
   }
+  // A configuration that lets the default page in (the demo's) but not this one: the port broke it.
+  if (allows?.(`http://localhost:${DEFAULT_DEMO_PORT}`) && !allows(origin)) console.log(allowHint(origin, port, rest))
   const realOrigin = rest.some((arg) => arg.startsWith(REAL_ORIGIN_FLAG)) ? [] : [`${REAL_ORIGIN_FLAG}=false`]
   return {
     origin,
     wranglerArgs: [...rest, '--var', `${DEMO_ORIGIN_VAR}:${origin}`, ...realOrigin],
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
+}
+
+/**
+ * The page shows a refusal the browser reports as a failed fetch: the terminal says why, and
+ * the command that allows the origin for a run (`--var` on the top level's ALLOWED_ORIGINS,
+ * the port pinned, since a taken 8080 may give another free port next time).
+ */
+function allowHint(origin: string, port: number, rest: readonly string[]): string {
+  // The origin is http://localhost:PORT: nothing in it needs quoting beyond the JSON's.
+  const command = ['npm run dev --', ...rest.map(shellWord), DEMO_PORT_FLAG, String(port)]
+  return [
+    `⚠ ALLOWED_ORIGINS does not allow ${origin}: the demo page's cross-origin runs will be refused (403 ORIGIN_NOT_ALLOWED). To allow it for a run:`,
+    `    ${command.join(' ')} --var ALLOWED_ORIGINS:'${JSON.stringify([origin])}'`,
+  ].join('\n')
+}
+
+/** An argument as a POSIX shell reads it back: as it is when it can be, else single-quoted. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`
 }
 
 /** `--demo-port N` or `--demo-port=N`, removed from the arguments; a value that is no port is reported and ignored. */

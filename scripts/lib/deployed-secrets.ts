@@ -11,7 +11,7 @@ import { captureWrangler } from './wrangler-cli.ts'
 
 export type DeployedSecrets =
   | { checked: true; names: string[]; workerExists: boolean }
-  | { checked: false; why: string }
+  | { checked: false; why: string; noCredentials?: true }
 
 /** The deployed secret names of the Worker that `wrangler deploy` with these flags would update. */
 export async function deployedSecretNames(
@@ -41,7 +41,11 @@ export async function deployedSecretNames(
   // wrangler's words for a Worker not deployed yet: then no secret is deployed either.
   if (/not found\.\s+If this is a new Worker/.test(output)) return { checked: true, names: [], workerExists: false }
   if (/non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN/.test(output)) {
-    return { checked: false, why: 'wrangler has no credentials (CLOUDFLARE_API_TOKEN, or `npx wrangler login`)' }
+    return {
+      checked: false,
+      why: 'wrangler has no credentials (CLOUDFLARE_API_TOKEN, or `npx wrangler login`)',
+      noCredentials: true,
+    }
   }
   const reason = output.split('\n').find((line) => line.includes('[ERROR]') || line.startsWith('✘'))
   return {

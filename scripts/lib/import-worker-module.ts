@@ -49,13 +49,18 @@ export async function importWorkerModule<T>(entry: string | string[]): Promise<T
  */
 export interface ConfigValidator {
   checkVars(vars: Record<string, unknown>): Promise<{ problems: ConfigProblem[]; neededSecrets: string[] }>
-  readConfig(env: Record<string, unknown>): Promise<unknown>
+  readConfig(env: Record<string, unknown>): Promise<CheckedConfig>
   unusedSecrets(env: Record<string, unknown>): string[]
   isSecretName(name: string, vars: Record<string, unknown>): boolean
   widgetSecretNames(vars: Record<string, unknown>): string[]
   secretValueProblem(name: string, value: string, vars: Record<string, unknown>): string | undefined
   placeholderProblems(vars: Record<string, unknown>, routes: unknown[]): ConfigProblem[]
   SETTINGS: Record<string, 'var' | 'secret'>
+}
+
+/** What the tools read of a valid configuration. */
+export interface CheckedConfig {
+  widgets: { origins: { allows(origin: string): boolean } }[]
 }
 
 export interface ConfigProblem {

@@ -1,24 +1,63 @@
 /**
  * @module What a deployment refuses that the Worker itself accepts: the placeholders of the
  * shipped template and of the README's examples, which run locally (they are the demo) but
- * would deploy a Worker that answers nobody: routes on example names, sample widget ids,
- * URLs on example or loopback hosts.
+ * would deploy a Worker that answers nobody: routes on example names, sample widget ids and
+ * provider ids, URLs and a Clerk key's frontend API on example or loopback hosts.
  *
  * `npm run deploy` refuses them (`--allow-placeholders` overrides); `npm run dry-run` and
  * `npm run check-config` print them as warnings; `npm run dev` runs them. Only the tools use
  * this module: the Worker never imports it.
  */
+import { frontendApiOf } from '../session/providers/clerk.ts'
 import { isLoopbackHost, isRecord, stringList } from './values.ts'
 import { widgetEntryList } from './widgets.ts'
 
-/** The sample widget ids this repository ships, and where each one is written. */
-export const SAMPLE_WIDGET_IDS: Readonly<Record<string, string>> = {
-  'demo-widget-id': 'wrangler.toml, the demo at the top level',
-  'staging-support-widget': 'wrangler.toml [env.staging]',
-  'production-support-widget': 'wrangler.toml [env.production]',
-  'support-chat-widget': "README.md's provider and Express examples",
-  'support-widget-id': "README.md's two-widget example",
-  'sales-widget-id': "README.md's two-widget example",
+/** A var whose sample values this repository ships: what it holds, and what to put there instead. */
+export interface SampleSetting {
+  what: string
+  yours: string
+  /** Each sample value, and where it is written. */
+  values: Readonly<Record<string, string>>
+}
+
+/**
+ * The sample values of the shipped template and of the README's examples, by the var that
+ * holds them: each runs locally (the README's blocks are run as written) and answers nobody
+ * when deployed. URLs and hosts are held to the reserved-name rule below instead.
+ */
+export const SAMPLE_VALUES: Readonly<Record<string, SampleSetting>> = {
+  WIDGET_ID: {
+    what: 'widget id',
+    yours: 'the id from your Connect snippet',
+    values: {
+      'demo-widget-id': 'wrangler.toml, the demo at the top level',
+      'staging-support-widget': 'wrangler.toml [env.staging]',
+      'production-support-widget': 'wrangler.toml [env.production]',
+      'support-chat-widget': "README.md's provider and Express examples",
+      'support-widget-id': "README.md's two-widget example",
+      'sales-widget-id': "README.md's two-widget example",
+    },
+  },
+  COGNITO_USER_POOL_ID: {
+    what: 'user pool id',
+    yours: "your pool's id, from the Cognito console",
+    values: { 'eu-west-1_AbCdEf123': "README.md's Cognito example" },
+  },
+  COGNITO_CLIENT_ID: {
+    what: 'app client id',
+    yours: "your app client's id, from the Cognito console",
+    values: { '1example23456789': "README.md's Cognito example" },
+  },
+  SUPABASE_PROJECT_REF: {
+    what: 'project ref',
+    yours: "your project's ref, of https://<ref>.supabase.co",
+    values: { abcdefghijklmnopqrst: "README.md's Supabase example" },
+  },
+  FIREBASE_PROJECT_ID: {
+    what: 'project id',
+    yours: "your Firebase project's id",
+    values: { 'my-app-1234': "README.md's Firebase example" },
+  },
 }
 
 /** Second-level names reserved for documentation (RFC 2606 §3), and their subdomains. */
@@ -60,11 +99,22 @@ export function placeholderProblems(vars: Record<string, unknown>, routes: unkno
     ? [{ prefix: '', values: vars }, ...widgets.map((entry) => ({ prefix: `WIDGETS[${entry.NAME}].`, values: entry }))]
     : [{ prefix: '', values: vars }]
   for (const { prefix, values } of scopes) {
-    const id = values.WIDGET_ID
-    if (typeof id === 'string' && Object.hasOwn(SAMPLE_WIDGET_IDS, id)) {
+    for (const [name, { what, yours, values: samples }] of Object.entries(SAMPLE_VALUES)) {
+      const value = values[name]
+      if (typeof value === 'string' && Object.hasOwn(samples, value)) {
+        problems.push({
+          key: `${prefix}${name}`,
+          problem: `"${value}" is a sample ${what} (${samples[value]}): use ${yours}`,
+        })
+      }
+    }
+    // A Clerk publishable key is the frontend API's host, in base64: held to the same rule as a URL's.
+    const clerkHost = typeof values.CLERK_PUBLISHABLE_KEY === 'string' && frontendApiOf(values.CLERK_PUBLISHABLE_KEY)
+    const clerkProblem = clerkHost && reservedHostProblem(clerkHost)
+    if (clerkProblem) {
       problems.push({
-        key: `${prefix}WIDGET_ID`,
-        problem: `"${id}" is a sample widget id (${SAMPLE_WIDGET_IDS[id]}): use the id from your Connect snippet`,
+        key: `${prefix}CLERK_PUBLISHABLE_KEY`,
+        problem: `names a reserved frontend API: ${clerkProblem}: use your Clerk app's publishable key`,
       })
     }
     for (const name of [...URL_VARS, ...URL_LIST_VARS]) {

@@ -12,7 +12,7 @@ import { ConfigProblems } from './problems.ts'
 import { isSecretName, secretsUsed, withoutUnusedSecrets } from './secrets.ts'
 import { checkSettingNames } from './settings.ts'
 import { type ChosenSource, readSource } from './sources.ts'
-import { readWidgets, type WidgetConfig } from './widgets.ts'
+import { readWidgets, type WidgetConfig, widgetSecretNames } from './widgets.ts'
 
 export { isSecretName, secretsUsed, secretValueProblem, unusedSecrets } from './secrets.ts'
 export { SETTINGS } from './settings.ts'
@@ -80,7 +80,7 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
   const problems = new ConfigProblems()
   for (const name of Object.keys(vars)) {
     if (isSecretName(name, vars)) {
-      problems.add(name, `is a secret: remove it from the vars and set it with \`wrangler secret put ${name}\``)
+      problems.add(name, `is a secret: remove it from the vars and set it with \`npm run secret -- ${name}\``)
     }
   }
   await readAll(withoutUnusedSecrets(vars), problems, false)
@@ -88,7 +88,7 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
 }
 
 async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean): Promise<Config | undefined> {
-  checkSettingNames(env, problems)
+  checkSettingNames(env, [env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING, ...widgetSecretNames(env)], problems)
   const widgets = readWidgets(env, problems, secretsGiven)
   const source = await readSource(env, problems, secretsGiven)
   if (!widgets || !source) return undefined

@@ -3,7 +3,6 @@
  * misspelt one: `SESSION_ISUER` would otherwise be ignored, and with it the issuer check.
  */
 import type { ConfigProblems } from './problems.ts'
-import { widgetSecretNames } from './widgets.ts'
 
 /** Every setting, with where its value belongs. A new setting is added here and to the README. */
 export const SETTINGS = {
@@ -88,22 +87,30 @@ export function isSecretSetting(name: string): boolean {
 
 /**
  * Records every name in the Worker's namespace that it does not read, with the closest known
- * name. Bindings and secrets the configuration names (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`,
- * each widget's `SECRET`) are its own.
+ * name. `bindings`: the names of bindings and secrets the configuration itself names
+ * (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`, each widget's `SECRET`), which are its own.
  */
-export function checkSettingNames(env: Record<string, unknown>, problems: ConfigProblems): void {
-  const bindings = new Set<unknown>([env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING, ...widgetSecretNames(env)])
+export function checkSettingNames(
+  env: Record<string, unknown>,
+  bindings: readonly unknown[],
+  problems: ConfigProblems,
+): void {
+  const own = new Set(bindings)
   for (const name of Object.keys(env)) {
-    if (env[name] === undefined || Object.hasOwn(SETTINGS, name) || bindings.has(name)) continue
+    if (env[name] === undefined || Object.hasOwn(SETTINGS, name) || own.has(name)) continue
     if (!isOwnName(name)) continue
-    problems.add(name, `is not a setting of this Worker; did you mean ${closestSetting(name)}?`)
+    problems.add(name, `is not a setting of this Worker; did you mean ${closest(name, Object.keys(SETTINGS))}?`)
   }
 }
 
-function closestSetting(name: string): string {
+/**
+ * The candidate nearest to a misspelt `name`, for "did you mean …?": every unknown name the
+ * configuration refuses (a var, a widget's setting, a mapping entry's) is answered by this one.
+ */
+export function closest(name: string, candidates: Iterable<string>): string {
   let best = ''
   let bestDistance = Number.POSITIVE_INFINITY
-  for (const known of Object.keys(SETTINGS)) {
+  for (const known of candidates) {
     const distance = editDistance(name, known)
     if (distance < bestDistance) [best, bestDistance] = [known, distance]
   }

@@ -8,6 +8,7 @@
 import { ConfigError } from '../errors.ts'
 import { fromVars } from './input.ts'
 import { ConfigProblems } from './problems.ts'
+import { closest } from './settings.ts'
 import { isRecord, optionalString, requiredString, structured } from './values.ts'
 import { readWidgetSettings, WIDGET_VARS, type WidgetSettings } from './widget.ts'
 
@@ -52,7 +53,8 @@ export function readWidgets(
     const scoped = new ConfigProblems()
     for (const key of Object.keys(entry)) {
       if (!(OWN_KEYS as readonly string[]).includes(key) && !OVERRIDABLE.includes(key)) {
-        scoped.add(key, `is not a widget setting; use ${[...OWN_KEYS, ...OVERRIDABLE].join(', ')}`)
+        const known = [...OWN_KEYS, ...OVERRIDABLE]
+        scoped.add(key, `is not a widget setting; did you mean ${closest(key, known)}? (use ${known.join(', ')})`)
       }
     }
     scoped.read(() => requiredString('NAME', entry.NAME))

@@ -1,7 +1,8 @@
 /**
  * @module Demo sessions for trying the token flow locally: `/dev/login`, `/dev/logout` and,
  * with a public-key session source, `/dev/jwks.json`. Mounted only by the development entry
- * (`src/dev.ts`), never by production builds.
+ * (`src/dev.ts`), never by production builds; when only the site can make sessions, the first
+ * two answer `409 DEV_LOGIN_UNAVAILABLE`.
  *
  * `GET /dev/login` takes claims from the query (dotted names nest: `profile.tier=gold`;
  * `omit=email,profile.tier` leaves demo claims out); `POST /dev/login` takes the claims as a
@@ -87,6 +88,18 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     const jwks = signer.jwks
     app.get('/dev/jwks.json', (c) => c.json(jwks))
   }
+}
+
+/**
+ * With sessions only the site makes (a provider's cookies, an opaque cookie the site or KV
+ * resolves), there is nothing to sign: `/dev/login` and `/dev/logout` say so with a code, so
+ * that a 404 does not read as "the development entry is not running".
+ */
+export function mountSiteSignInOnly(app: App, config: Config): void {
+  const reason = `sessions_from_${config.source.recipe.name}`
+  app.on(['GET', 'POST'], ['/dev/login', '/dev/logout'], () => {
+    throw new TokenServiceError('DEV_LOGIN_UNAVAILABLE', reason)
+  })
 }
 
 function claimsFromQuery(query: Record<string, string[]>): Record<string, unknown> {

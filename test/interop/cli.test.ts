@@ -36,7 +36,7 @@ describe('npm run check-config', () => {
     expect(output).toContain('✓ wrangler.toml: valid')
     expect(output).toContain('✓ wrangler.toml [env.staging]: valid')
     expect(output).toContain('✓ wrangler.toml [env.production]: valid')
-    expect(output).toContain('npx wrangler secret put CONNECT_SECRET --env production')
+    expect(output).toContain('npm run secret -- CONNECT_SECRET --env production')
     expect(output).not.toContain('SESSION_SECRET --env production')
   })
 
@@ -99,5 +99,53 @@ describe('npm run inspect', () => {
     expect(output).toContain('✗ lifetime: 3600 s (at most 600)')
     expect(output).toContain('✗ attributes: age: every value must be a string')
     expect(output).toContain('– signature: not checked')
+  })
+})
+
+describe.concurrent('npm run inspect, given what it cannot use', () => {
+  const secret = 'TEST-ONLY-connect-widget-security-key-000000'
+  const token = () => {
+    const now = Math.floor(Date.now() / 1000)
+    return jsonwebtoken.sign({ sub: 'w', iat: now, exp: now + 300, attributes: { name: 'Ann' } }, secret)
+  }
+  const USAGE = 'usage: npm run inspect -- <token | -> [--widget-id ID]'
+
+  it('Should print its usage for --help, and exit 0', async ({ expect }) => {
+    const { code, output } = await runScript('scripts/inspect-token.ts', ['--help'])
+    expect(code, output).toBe(0)
+    expect(output).toContain(USAGE)
+    expect(output).not.toContain('compact JWS')
+  })
+
+  it.for<[string, () => string[], string]>([
+    ['an unknown flag', () => [token(), '--widgetid', 'w'], "Unknown option '--widgetid'"],
+    ['--widget-id without a value', () => [token(), '--widget-id'], "Option '--widget-id <value>' argument missing"],
+    ['a second token', () => [token(), token()], 'one token at a time'],
+    ['no token', () => [], 'no token given'],
+  ])('Should refuse %s with its usage, and exit 2', async ([, args, why], { expect }) => {
+    const { code, output } = await runScript('scripts/inspect-token.ts', args(), { env: { CONNECT_SECRET: secret } })
+    expect(code, output).toBe(2)
+    expect(output).toContain(why)
+    expect(output).toContain(USAGE)
+    expect(output).not.toContain('The widget would')
+  })
+
+  it('Should say that a CONNECT_SECRET of another length is no widget key, never printing it', async ({ expect }) => {
+    const short = secret.slice(0, 40)
+    const { code, output } = await runScript('scripts/inspect-token.ts', [token()], { env: { CONNECT_SECRET: short } })
+    expect(code, output).toBe(2)
+    expect(output).toContain("CONNECT_SECRET: must be the widget's 44-character security key")
+    expect(output).toContain('got 40 characters')
+    expect(output).not.toContain('does not verify')
+    expect(output).not.toContain(short)
+  })
+
+  it('Should not suggest CONNECT_SECRET for a token that is not one', async ({ expect }) => {
+    const { code, output } = await runScript('scripts/inspect-token.ts', ['not-a-token'], {
+      env: { CONNECT_SECRET: '' },
+    })
+    expect(code).toBe(1)
+    expect(output).toContain('✗ compact JWS')
+    expect(output).not.toContain('CONNECT_SECRET')
   })
 })

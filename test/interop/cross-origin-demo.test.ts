@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { type CrossOriginDemo, startCrossOriginDemo } from '../../scripts/lib/cross-origin-demo'
+import { dotenvValue } from '../support/dotenv'
 import { freePort } from '../support/local-servers'
+import { startCommandLine, startNpmDev } from '../support/npm-scripts'
 
 /**
  * The demo page's cross-origin half as `npm run dev` starts it (scripts/lib/cross-origin-demo.ts):
@@ -14,8 +19,8 @@ afterEach(async () => {
   vi.restoreAllMocks()
 })
 
-async function start(args: string[]): Promise<CrossOriginDemo> {
-  const demo = await startCrossOriginDemo(args)
+async function start(args: string[], allows?: (origin: string) => boolean): Promise<CrossOriginDemo> {
+  const demo = await startCrossOriginDemo(args, { allows })
   started.push(demo)
   return demo
 }
@@ -67,6 +72,23 @@ describe('startCrossOriginDemo', () => {
     ])
   })
 
+  it('Should say how to allow its origin when the configuration allows only the default port, and nothing otherwise', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const port = await freePort()
+    const demoOnly = (origin: string) => origin === 'http://localhost:8080'
+    await start(['--env', 'staging', '--demo-port', String(port)], demoOnly)
+    const origin = `http://localhost:${port}`
+    expect(log).toHaveBeenCalledWith(
+      `⚠ ALLOWED_ORIGINS does not allow ${origin}: the demo page's cross-origin runs will be refused (403 ORIGIN_NOT_ALLOWED). To allow it for a run:\n` +
+        `    npm run dev -- --env staging --demo-port ${port} --var ALLOWED_ORIGINS:'["${origin}"]'`,
+    )
+    log.mockClear()
+    // Every origin allowed, or none (a same-origin configuration, whose page says so).
+    await start(['--demo-port', String(await freePort())], () => true)
+    await start(['--demo-port', String(await freePort())], () => false)
+    expect(log).not.toHaveBeenCalled()
+  })
+
   it("Should answer with the Worker's /dev/cross-origin page, query included", async () => {
     const worker = createServer((request, response) => response.end(`worker saw ${request.url}`))
     const workerPort = await freePort()
@@ -76,5 +98,59 @@ describe('startCrossOriginDemo', () => {
     const page = await fetch(`${demo.origin}/?parent=http%3A%2F%2Flocalhost%3A8787&widget=sales`)
     expect(await page.text()).toBe('worker saw /dev/cross-origin?parent=http%3A%2F%2Flocalhost%3A8787&widget=sales')
     expect((await fetch(`${demo.origin}/elsewhere`)).status).toBe(404)
+  })
+
+  it("Should pass on the Worker's refusal labelled as the JSON it is", async () => {
+    const refusal = JSON.stringify({ error: { code: 'DEV_REQUEST_INVALID', message: 'm' } })
+    const worker = createServer((_, response) =>
+      response.writeHead(400, { 'content-type': 'application/json' }).end(refusal),
+    )
+    const workerPort = await freePort()
+    await listening(worker, workerPort)
+    started.push({ close: () => new Promise((resolve) => worker.close(() => resolve())) })
+    const demo = await start(['--port', String(workerPort), '--demo-port', String(await freePort())])
+    const answer = await fetch(`${demo.origin}/`)
+    expect([answer.status, answer.headers.get('content-type'), await answer.text()]).toEqual([
+      400,
+      'application/json',
+      refusal,
+    ])
+  })
+})
+
+describe('npm run dev -- --demo-port N, a port the demo configuration does not allow', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cwt-demo-port-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('Should print the command that allows it, and that command, run as printed, lets the page in', async () => {
+    const config = join(dir, 'wrangler.toml')
+    writeFileSync(
+      config,
+      `name = "demo-port"\nmain = ${JSON.stringify(resolve('src/index.ts'))}\ncompatibility_date = "2026-11-01"\n` +
+        `[vars]\nWIDGET_ID = "w"\nSESSION_ALGORITHMS = ["HS256"]\nALLOWED_ORIGINS = ["http://localhost:8080"]\n`,
+    )
+    const secrets = ['CONNECT_SECRET', 'SESSION_SECRET'].map(
+      (name) => `${name}="${dotenvValue('.dev.vars.example', name)}"`,
+    )
+    writeFileSync(join(dir, '.dev.vars'), `${secrets.join('\n')}\n`)
+    const port = await freePort()
+    const origin = `http://localhost:${port}`
+    const first = await startNpmDev(['--config', config, '--demo-port', String(port)])
+    await first.stop()
+    expect(first.output()).toContain(`⚠ ALLOWED_ORIGINS does not allow ${origin}`)
+    const command = /^ {4}(npm run dev -- .*)$/m.exec(first.output())?.[1] ?? ''
+    expect(command).toContain(`--var ALLOWED_ORIGINS:'["${origin}"]'`)
+
+    const second = await startCommandLine(command, first.url)
+    try {
+      expect(second.output()).not.toContain('does not allow')
+      const login = await fetch(`${second.url}/dev/login`)
+      const cookie = (login.headers.get('Set-Cookie') ?? '').split(';')[0]
+      const token = await fetch(`${second.url}/token`, { headers: { Origin: origin, Cookie: cookie } })
+      expect(token.status, second.output()).toBe(200)
+      expect(token.headers.get('Access-Control-Allow-Origin')).toBe(origin)
+    } finally {
+      await second.stop()
+    }
   })
 })

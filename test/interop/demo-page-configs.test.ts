@@ -84,12 +84,18 @@ describe.skipIf(!chromiumPath && !required)('The demo page with other configurat
 
     it('Should run the cross-origin snippet from the page on the free port it moved to', async () => {
       const { context, page } = await open(server)
+      // A healthy run fetches nothing that fails: the console stays free of 4xx.
+      const failed: string[] = []
+      page.on('response', (response) => {
+        if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`)
+      })
       await page.click('#sign-in')
       await expect.poll(() => page.textContent('#session-state')).toContain('Signed in')
       await page.click('#run-cross')
       await expect.poll(() => page.textContent('#via')).toContain(`from a page on ${server.demo.origin}`)
       await page.waitForSelector('#rules')
       expect(await page.$$eval('#rules tr', (rows) => rows.map((row) => row.className))).not.toContain('fail')
+      expect(failed).toEqual([])
       await context.close()
     })
 

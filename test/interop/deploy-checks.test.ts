@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import { type CloudflareApi, startCloudflareApi } from '../support/cloudflare-api'
 import { isolatedEnv, runScript } from '../support/npm-scripts'
 
@@ -39,7 +39,7 @@ describe('npm run deploy and the deployed secrets (finding 6)', () => {
     expect(code).toBe(1)
     expect(output).toContain('✗ deployed secrets of acme-chat-token-production: 1 problem')
     expect(output).toContain('SESSION_SECRET: is not deployed')
-    expect(output).toContain(`npx wrangler secret put SESSION_SECRET --env production --config ${own}`)
+    expect(output).toContain(`npm run secret -- SESSION_SECRET --env production --config ${own}`)
     expect(output).toContain('Not deployed: fix the problems above first.')
     expect(api.deployAttempts()).toEqual([])
   })
@@ -85,6 +85,22 @@ describe('npm run deploy and the deployed secrets (finding 6)', () => {
   })
 })
 
+describe('The commands the deployment check suggests', () => {
+  it('Should set each needed secret with npm run secret, which checks a widget key, aligned for long names', async () => {
+    const widgets = join(dir, 'long-secret-name.toml')
+    const entry =
+      '{ NAME = "sales", TOKEN_PATH = "/token/sales", WIDGET_ID = "acme-sales", SECRET = "CONNECT_SECRET_SALES_WIDGET" }'
+    writeFileSync(widgets, `${OWN.replace('WIDGET_ID = "a1b2c3d4-acme-support"\n', '')}WIDGETS = [${entry}]\n`)
+    const { code, output } = await runScript('scripts/check-config.ts', ['--config', widgets, '--env', 'production'])
+    expect(code, output).toBe(0)
+    const lines = output.split('\n').filter((line) => line.includes('npm run secret --'))
+    expect(lines.map((line) => line.trim().split(/\s+/)[0])).toEqual(['CONNECT_SECRET_SALES_WIDGET', 'SESSION_SECRET'])
+    expect(lines[0]).toContain(`npm run secret -- CONNECT_SECRET_SALES_WIDGET --env production --config ${widgets}`)
+    expect(new Set(lines.map((line) => line.indexOf('npm run secret')))).toHaveLength(1)
+    expect(output).not.toContain('wrangler secret put')
+  })
+})
+
 describe("npm run deploy and the shipped template's placeholders (finding 11)", () => {
   it('Should refuse the example.com route and the sample widget id, and bundle nothing', async () => {
     const { code, output } = await runScript('scripts/deploy.ts', ['--env', 'production'])
@@ -101,12 +117,22 @@ describe("npm run deploy and the shipped template's placeholders (finding 11)", 
       const { output } = await runScript('scripts/deploy.ts', ['--env', 'production', '--allow-placeholders'], {
         env: api.env,
       })
-      expect(output).toContain('deployed anyway (--allow-placeholders): WIDGET_ID: "production-support-widget"')
+      expect(output).toContain('allowed by --allow-placeholders: WIDGET_ID: "production-support-widget"')
       expect(output).not.toContain('Unknown argument')
       expect(api.deployAttempts().length).toBeGreaterThan(0)
     } finally {
       await api.close()
     }
+  })
+
+  // Printed before wrangler runs, which may fail, or, in a dry run, deploy nothing.
+  it('Should word what --allow-placeholders will do, not what a dry run did not', async () => {
+    const outdir = mkdtempSync(join(dir, 'allowed-'))
+    const args = ['--env', 'production', '--allow-placeholders', '--dry-run', '--outdir', outdir]
+    const { code, output } = await runScript('scripts/deploy.ts', args)
+    expect(code, output).toBe(0)
+    expect(output).toContain('allowed by --allow-placeholders: WIDGET_ID: "production-support-widget"')
+    expect(output).not.toContain('deployed anyway')
   })
 })
 
@@ -162,7 +188,8 @@ describe('npm run secret', () => {
     expect(output).toContain("CONNECT_SECRET: must be the widget's 44-character security key")
     expect(output).toContain('got 40 characters')
     expect(output).not.toContain(short)
-    expect(api.requests).toEqual([])
+    // The secret list, asked for before the value (credentials), and no upload.
+    expect(api.requests.filter(({ method }) => method !== 'GET')).toEqual([])
   })
 
   // util-linux's `script` gives the script a terminal, as when someone types the key.
@@ -188,6 +215,32 @@ describe('npm run secret', () => {
     expect(api.uploaded.get('acme-chat-token-production')?.get('CONNECT_SECRET')).toBe(KEY)
   })
 
+  it('Should say that wrangler has no credentials, and upload nothing', async () => {
+    const args = ['CONNECT_SECRET', '--env', 'production', '--config', own]
+    const { code, output } = await runScript('scripts/secret.ts', args, { input: `${KEY}\n` })
+    expect(code).toBe(1)
+    expect(output).toContain('wrangler has no credentials (CLOUDFLARE_API_TOKEN, or `npx wrangler login`)')
+    expect(output).not.toContain('--temporary')
+    expect(output).not.toContain(KEY)
+  })
+
+  it.skipIf(!existsSync('/usr/bin/script'))('Should say so before it asks for the key at a terminal', async () => {
+    const command = [process.execPath, resolve('scripts/secret.ts'), 'CONNECT_SECRET', '--config', own]
+    const terminal = spawn('script', ['-qec', command.join(' '), '/dev/null'], { env: isolatedEnv() })
+    onTestFinished(() => {
+      terminal.kill()
+    })
+    let screen = ''
+    terminal.stdout.on('data', (chunk) => {
+      screen += chunk
+    })
+    // Nothing to type: the script ends on its own, without a prompt.
+    const code = await new Promise((exited) => terminal.on('exit', exited))
+    expect(code, screen).toBe(1)
+    expect(screen).toContain('wrangler has no credentials')
+    expect(screen).not.toContain('(not shown)')
+  })
+
   it("Should hold a widget's own SECRET name from WIDGETS to the same rule", async () => {
     const widgets = join(dir, 'widgets.toml')
     const entry =
@@ -197,6 +250,7 @@ describe('npm run secret', () => {
     const { code, output } = await runScript('scripts/secret.ts', args, { env: api.env, input: 'too-short' })
     expect(code).toBe(1)
     expect(output).toContain('CONNECT_SECRET_SALES: must be the widget')
-    expect(api.requests).toEqual([])
+    // The secret list, asked for before the value (credentials), and no upload.
+    expect(api.requests.filter(({ method }) => method !== 'GET')).toEqual([])
   })
 })

@@ -121,7 +121,7 @@ describe('npm run dev -- --env production: routes on www.example.com, sessions f
     expect(answer.status).toBe(403)
   })
 
-  it('Should refuse localhost too under plain wrangler dev, which shows every request as www.example.com', async () => {
+  it('Should refuse localhost too under npx wrangler dev src/dev.ts, which shows every request as www.example.com', async () => {
     const plain = await startWranglerDev({}, { args: ['--env', 'production'], envFile })
     try {
       const answer = await curl([`http://localhost:${plain.port}/dev/login`])

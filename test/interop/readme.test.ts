@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { importWorkerModule } from '../../scripts/lib/import-worker-module'
+import { importConfigValidator, importWorkerModule } from '../../scripts/lib/import-worker-module'
 import { SETTINGS } from '../../src/config/settings'
 import { ERROR_CODES } from '../../src/errors'
 
@@ -58,6 +58,22 @@ describe('README.md', () => {
       'examples/hono-app/src/index.ts',
       'examples/worker/src/index.ts',
     ])
+  })
+
+  // "npm run deploy refuses them until you do": its sample ids and keys as well as its example.com names.
+  it('Should show only sample ids and keys that npm run deploy refuses', async () => {
+    // The deployment policy as the scripts run it.
+    const { placeholderProblems } = await importConfigValidator()
+    const samples = [
+      ...readme.matchAll(
+        /^(WIDGET_ID|COGNITO_USER_POOL_ID|COGNITO_CLIENT_ID|SUPABASE_PROJECT_REF|FIREBASE_PROJECT_ID|CLERK_PUBLISHABLE_KEY) = "([^"]+)"/gm,
+      ),
+    ]
+    expect(samples.length).toBeGreaterThanOrEqual(12)
+    const accepted = samples
+      .filter(([, name, value]) => placeholderProblems({ [name]: value }, []).length === 0)
+      .map(([line]) => line)
+    expect(accepted).toEqual([])
   })
 
   it('Should open with the commands that run and test the project', () => {

@@ -86,7 +86,9 @@ describe('The local check sees --var as wrangler dev does (finding 3)', () => {
   })
 
   it('Should start npm run dev with the override, and answer as that configuration', async () => {
-    const folder = project('var-dev', { 'wrangler.toml': jwksLater })
+    // Only the widget key: sessions from a JWKS need no SESSION_SECRET, which would be a warning.
+    const widgetKey = `CONNECT_SECRET="${dotenvValue('.dev.vars.example', 'CONNECT_SECRET')}"\n`
+    const folder = project('var-dev', { 'wrangler.toml': jwksLater, '.dev.vars': widgetKey })
     const dev = await startNpmDev([
       '--config',
       join(folder, 'wrangler.toml'),
@@ -97,9 +99,32 @@ describe('The local check sees --var as wrangler dev does (finding 3)', () => {
       const response = await fetch(`${dev.url}/token`)
       expect(response.status, dev.output()).toBe(401)
       expect(await response.json()).toMatchObject({ error: { code: 'SESSION_MISSING' } })
+      // Nothing to add or warn about: one line says that the check ran, and over what.
+      const checked = `✓ ${join(folder, 'wrangler.toml')}, --var: valid (local secrets: ${join(folder, '.dev.vars')})`
+      expect(dev.output()).toContain(checked)
     } finally {
       await dev.stop()
     }
+  })
+})
+
+describe('--var in the deployment check, as in the local check', () => {
+  const own = `${HEADER}[vars]\nWIDGET_ID = "acme-support"\nSESSION_ALGORITHMS = ["HS256"]\n`
+
+  it('Should report a bad --var value under --var, and say when the --var values are valid', async () => {
+    const config = join(project('deploy-var', { 'wrangler.toml': own }), 'wrangler.toml')
+    const [bad, good, local] = await Promise.all([
+      runScript('scripts/check-config.ts', ['--config', config, '--var', 'TOKEN_TTL_SECONDS:9999']),
+      runScript('scripts/check-config.ts', ['--config', config, '--var', 'TOKEN_TTL_SECONDS:120']),
+      runScript('scripts/check-config.ts', ['--local', '--config', config, '--var', 'TOKEN_TTL_SECONDS:120']),
+    ])
+    expect(bad.code).toBe(1)
+    expect(bad.output).toContain(`✓ ${config}: valid`)
+    expect(bad.output).toContain('✗ --var: 1 problem\n    ✗ TOKEN_TTL_SECONDS: must be between 1 and 600, got 9999')
+    expect(good.code, good.output).toBe(0)
+    expect(good.output).toContain('✓ --var: valid')
+    expect(local.code, local.output).toBe(0)
+    expect(local.output).toContain('✓ --var: valid')
   })
 })
 
@@ -191,6 +216,8 @@ describe('wrangler.json and wrangler.jsonc, found as wrangler finds them (findin
     ])
     expect(code, output).toBe(0)
     expect(output).toContain('deployed secrets not checked: a dry run uploads nothing')
+    // The top level is asked for by name (wrangler's --env=""), so wrangler does not warn that none was.
+    expect(output).not.toContain('no target environment was specified')
     expect(readFileSync(join(outdir, 'staging', 'index.js'), 'utf8')).toContain('SESSION_MISSING')
     expect(readFileSync(join(outdir, 'top-level', 'index.js'), 'utf8')).toContain('SESSION_MISSING')
   })

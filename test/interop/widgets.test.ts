@@ -73,6 +73,6 @@ describe("The README's two-widget configuration", () => {
     )
     expect(outcome.code).toBe(1)
     expect(outcome.stdout).toContain('WIDGETS[sales].TOKEN_PATH: another widget answers on this path ("support")')
-    expect(outcome.stdout).toContain('npx wrangler secret put CONNECT_SECRET_SUPPORT')
+    expect(outcome.stdout).toContain('npm run secret -- CONNECT_SECRET_SUPPORT')
   })
 })

@@ -63,6 +63,16 @@ export async function startNpmDev(args: string[], env: Record<string, string> = 
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
+  return untilServing(child, `http://127.0.0.1:${port}`, 'npm run dev')
+}
+
+/** A command line run as typed in a shell (`sh -c`), such as one a script printed, that serves on `url`. */
+export function startCommandLine(line: string, url: string, env: Record<string, string> = {}): Promise<NpmDev> {
+  const child = spawn('sh', ['-c', line], { env: isolatedEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  return untilServing(child, url, line)
+}
+
+async function untilServing(child: ChildProcess, url: string, name: string): Promise<NpmDev> {
   let output = ''
   child.stdout?.on('data', (chunk) => {
     output += chunk
@@ -70,13 +80,10 @@ export async function startNpmDev(args: string[], env: Record<string, string> = 
   child.stderr?.on('data', (chunk) => {
     output += chunk
   })
-  const url = `http://127.0.0.1:${port}`
-  await waitUntilServing(url, child, { name: 'npm run dev', timeoutMs: 60_000, output: () => output }).catch(
-    async (error) => {
-      await stopGroup(child)
-      throw error
-    },
-  )
+  await waitUntilServing(url, child, { name, timeoutMs: 60_000, output: () => output }).catch(async (error) => {
+    await stopGroup(child)
+    throw error
+  })
   return { url, output: () => output, stop: () => stopGroup(child) }
 }
 

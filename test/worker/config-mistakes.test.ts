@@ -136,7 +136,7 @@ describe('The check before a deployment (vars only, no secrets)', () => {
   it('Should refuse a secret written into the vars', async () => {
     const check = await checkVars({ ...vars, CONNECT_SECRET: TEST_CONNECT_SECRET })
     expect(check.problems.map((problem) => problem.key)).toEqual(['CONNECT_SECRET'])
-    expect(check.problems[0].problem).toMatch(/wrangler secret put CONNECT_SECRET/)
+    expect(check.problems[0].problem).toMatch(/npm run secret -- CONNECT_SECRET/)
   })
 
   it('Should still catch a public key that cannot be imported', async () => {

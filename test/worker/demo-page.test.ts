@@ -82,12 +82,47 @@ describe('The demo page when only the site can make sessions', () => {
     SESSION_INTROSPECTION_URL: 'http://127.0.0.1:3000/api/me',
   }
 
+  const kv = {
+    ...WITHOUT_DEMO_JWT,
+    SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
+    SESSION_SOURCE: 'kv',
+    SESSION_KV_BINDING: 'TEST_SESSIONS',
+    SESSION_KV_PREFIX: 'sess:',
+  }
+  const cognito = {
+    ...WITHOUT_DEMO_JWT,
+    SESSION_SECRET: undefined,
+    SESSION_PROVIDER: 'cognito',
+    COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+    COGNITO_CLIENT_ID: '1example23456789',
+  }
+
   it('Should offer no demo sign-in and say to sign in at the site', async () => {
     const { signIn } = await pageConfig(introspection)
     expect(signIn.cookie).toBeUndefined()
     expect(signIn.atTheSite).toContain('http://127.0.0.1:3000/api/me')
     expect(signIn.atTheSite).toContain('Sign in at your site')
-    expect((await fetchDev('/dev/login', { vars: introspection })).status).toBe(404)
+  })
+
+  // Someone running the README's curl examples with such a configuration must not think that
+  // the development entry is not running (a 404 said so).
+  it.each([
+    ['introspection', introspection],
+    ['KV', kv],
+    ['an identity provider (Cognito)', cognito],
+  ])('Should answer /dev/login and /dev/logout with 409 DEV_LOGIN_UNAVAILABLE, with %s', async (_, vars) => {
+    for (const [path, method] of [
+      ['/dev/login?name=Ann', 'GET'],
+      ['/dev/login', 'POST'],
+      ['/dev/logout', 'GET'],
+    ]) {
+      const response = await fetchDev(path, { vars, method, json: method === 'POST' ? { sub: 'm-1' } : undefined })
+      expect(response.status, `${method} ${path}`).toBe(409)
+      expect(response.headers.get('Set-Cookie')).toBeNull()
+      const { error } = (await response.json()) as { error: { code: string; message: string } }
+      expect(error.code).toBe('DEV_LOGIN_UNAVAILABLE')
+      expect(error.message).toContain('Sign in at the site')
+    }
   })
 
   it('Should offer the demo sign-in for JWT sessions', async () => {

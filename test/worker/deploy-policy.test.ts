@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { placeholderProblems, reservedHostProblem, SAMPLE_WIDGET_IDS } from '../../src/config/deploy-policy'
+import { placeholderProblems, reservedHostProblem, SAMPLE_VALUES } from '../../src/config/deploy-policy'
 
 describe('The placeholders a deployment refuses', () => {
   it.each([
@@ -47,9 +47,23 @@ describe('The placeholders a deployment refuses', () => {
     ])
   })
 
-  it('Should know every sample widget id the repository ships, with where it comes from', () => {
-    for (const [id, where] of Object.entries(SAMPLE_WIDGET_IDS)) {
-      expect(placeholderProblems({ WIDGET_ID: id }, [])[0].problem).toContain(where)
+  it('Should know every sample value the repository ships, with where it comes from', () => {
+    for (const [name, { values }] of Object.entries(SAMPLE_VALUES)) {
+      for (const [value, where] of Object.entries(values)) {
+        expect(placeholderProblems({ [name]: value }, [])[0].problem, `${name} = ${value}`).toContain(where)
+      }
     }
+  })
+
+  it("Should hold a Clerk publishable key's frontend API to the reserved-name rule", () => {
+    // pk_live_ and the base64 of "clerk.example.com$"; then of "clerk.acme.com$".
+    expect(placeholderProblems({ CLERK_PUBLISHABLE_KEY: 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k' }, [])).toEqual([
+      {
+        key: 'CLERK_PUBLISHABLE_KEY',
+        problem:
+          'names a reserved frontend API: "clerk.example.com" is under example.com, a name reserved for examples: use your Clerk app\'s publishable key',
+      },
+    ])
+    expect(placeholderProblems({ CLERK_PUBLISHABLE_KEY: `pk_live_${btoa('clerk.acme.com$')}` }, [])).toEqual([])
   })
 })

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ERROR_CODES, TokenServiceError } from '../../src/errors'
 import { asFailure, errorResponse } from '../../src/http/error-response'
-import { fetchWorker, sessionCookie, tokenRequest } from './helpers'
+import { fetchWithEnv, fetchWorker, sessionCookie, tokenRequest, WITHOUT_DEMO_JWT } from './helpers'
+import { introspection, meUrl, withSiteCookie } from './site-support'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -78,5 +79,42 @@ describe('HEAD /token', () => {
     expect(await response.text()).toBe('')
     expect(info.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain('TOKEN_ISSUED')
     info.mockRestore()
+  })
+})
+
+describe('401 SESSION_MISSING, whichever way the visitor is not signed in', () => {
+  const kv = {
+    ...WITHOUT_DEMO_JWT,
+    SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
+    SESSION_SOURCE: 'kv',
+    SESSION_KV_BINDING: 'TEST_SESSIONS',
+    SESSION_KV_PREFIX: 'sess:',
+  }
+  const cognito = {
+    ...WITHOUT_DEMO_JWT,
+    SESSION_SECRET: undefined,
+    SESSION_PROVIDER: 'cognito',
+    COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+    COGNITO_CLIENT_ID: '1example23456789',
+  }
+
+  // A cookie was sent in all but the first: the message may not say none was, nor which check decided.
+  it.each([
+    ['no cookie at all', () => fetchWorker(tokenRequest())],
+    [
+      'a cookie the site says is signed out (introspection 401)',
+      () => fetchWithEnv(withSiteCookie('s%3Aunknown.sig'), introspection(meUrl())),
+    ],
+    ['a KV cookie with no record', () => fetchWithEnv(tokenRequest('nobody-has-this-session-id-0002'), kv)],
+    [
+      'cookies of a provider with nobody signed in (Cognito, no LastAuthUser)',
+      () => fetchWithEnv(new Request('https://www.example.com/token', { headers: { Cookie: 'theme=dark' } }), cognito),
+    ],
+  ])('Should answer %s with the one message, true for each', async (_, request) => {
+    const response = await request()
+    expect(response.status).toBe(401)
+    const { error } = (await response.json()) as { error: { code: string; message: string } }
+    expect(error).toEqual({ code: 'SESSION_MISSING', message: ERROR_CODES.SESSION_MISSING.message })
+    expect(error.message).not.toMatch(/cookie/i)
   })
 })

@@ -61,7 +61,7 @@ describe('widgetToken() in an app of its own', () => {
     const response = await hostApp().request('/token', {}, ENV)
     expect(response.status).toBe(401)
     expect(await response.json()).toEqual({
-      error: { code: 'SESSION_MISSING', message: 'No session cookie was sent. Sign in first.' },
+      error: { code: 'SESSION_MISSING', message: 'Nobody is signed in. Sign in first.' },
     })
     const post = await hostApp().request('/token', { method: 'POST' }, ENV)
     expect(post.status).toBe(405)

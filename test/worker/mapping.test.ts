@@ -66,7 +66,7 @@ describe('parseMapping', () => {
   })
 
   it.each([
-    [[{ to: 'attributes.a', claim: 'a', requried: true }], 'M[0].requried', /unknown setting/],
+    [[{ to: 'attributes.a', claim: 'a', requried: true }], 'M[0].requried', /unknown setting; did you mean required\?/],
     [[{ claim: 'a' }], 'M[0].to', /required/],
     [[{ to: 'attributes.a' }], 'M[0]', /exactly one/],
     [[{ to: 'attributes.a', claim: 'a', value: 'b' }], 'M[0]', /exactly one/],

@@ -125,7 +125,11 @@ describe('Widget configuration mistakes, each naming the widget', () => {
       edit(2, { SECRET: 'CONNECT_SECRET_SALES' }),
       /^WIDGETS\[test\]\.SECRET: "CONNECT_SECRET_SALES" also signs "sales"/,
     ],
-    ['an unknown setting', edit(0, { TOKEN_TTL: 60 }), /^WIDGETS\[support\]\.TOKEN_TTL: is not a widget setting/],
+    [
+      'an unknown setting',
+      edit(0, { ALLOWED_ORIGIN: ['https://www.acme.com'] }),
+      /^WIDGETS\[support\]\.ALLOWED_ORIGIN: is not a widget setting; did you mean ALLOWED_ORIGINS\?/,
+    ],
     [
       'a bad lifetime',
       edit(0, { TOKEN_TTL_SECONDS: 900 }),
