@@ -24,29 +24,8 @@ export const ERROR_CODES = {
   },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not request chat tokens.' },
   TURNSTILE_FAILED: { status: 403, message: 'The challenge was not passed. Try again.' },
-  /** The development entry's only: `src/dev/loopback-only.ts`. */
-  DEV_HOST_NOT_ALLOWED: {
-    status: 403,
-    message: 'This development server answers only on localhost, 127.0.0.1 and [::1].',
-  },
-  /** The development entry's only: `/dev/login`, `/dev/inspect` and `/dev/cross-origin` (`src/dev/`). */
-  DEV_REQUEST_INVALID: {
-    status: 400,
-    message: 'This development route cannot use the request: see the README, "Try it".',
-  },
   NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
-  /** The development entry's only: `/dev/login` and `/dev/logout` when only the site makes sessions (`src/dev/login.ts`). */
-  DEV_LOGIN_UNAVAILABLE: {
-    status: 409,
-    message:
-      'Sessions here come from the site (an identity provider, introspection or KV): no demo session can be made. Sign in at the site: see the README, "Try it".',
-  },
-  /** The development entry's only: `/dev/login` (`src/dev/login.ts`). */
-  DEV_SESSION_TOO_LARGE: {
-    status: 422,
-    message: 'This demo session would not fit in a cookie (4,096 bytes of name and value): shorten the claims.',
-  },
   TOKEN_TOO_LARGE: {
     status: 422,
     message: 'The required contact attributes do not fit in a widget token.',
@@ -70,11 +49,12 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
-export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode]['status']
+/** Every code a response can carry: the product's, and the development entry's own (`src/dev/errors.ts`). */
+export type ResponseCode = ErrorCode | `DEV_${string}`
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string }
+  error: { code: ResponseCode; message: string }
 }
 
 /** A failure with a stable public `code`; `reason` names the failed check, for logs only. */
@@ -86,22 +66,31 @@ export class TokenServiceError extends Error {
   /** For `Retry-After`, when trying again later can succeed. */
   readonly retryAfterSeconds?: number
 
+  readonly code: ResponseCode
+
+  /** The product's codes only: the development entry's are `DevRouteError`'s, with their own table. */
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     readonly reason: string = code.toLowerCase(),
     options: { log?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(`${code}: ${reason}`)
+    this.code = code
     this.logFields = options.log ?? {}
     this.retryAfterSeconds = options.retryAfterSeconds
   }
 
-  get status(): ErrorStatus {
-    return ERROR_CODES[this.code].status
+  get status(): number {
+    return ERROR_CODES[this.code as ErrorCode].status
+  }
+
+  /** The code's message, which never says which check failed. */
+  get publicMessage(): string {
+    return ERROR_CODES[this.code as ErrorCode].message
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: ERROR_CODES[this.code].message } }
+    return { error: { code: this.code, message: this.publicMessage } }
   }
 }
 

@@ -14,13 +14,13 @@ import { readSecret, secretName } from '../config/input.ts'
 import { isLoopbackHost, isRecord } from '../config/values.ts'
 import type { WidgetConfig } from '../config/widgets.ts'
 import { MAX_TOKEN_CHARS } from '../constants.ts'
-import { TokenServiceError } from '../errors.ts'
 import { INTROSPECTION, type IntrospectionSettings } from '../session/introspection.ts'
 import { JWT_COOKIE, type JwtCookieSettings } from '../session/jwt-cookie.ts'
 import { KV_SESSIONS } from '../session/kv.ts'
 import { inspectWidgetToken } from '../token-rules.ts'
 import frameHtml from './cross-origin-frame.html'
 import pageHtml from './demo-page.html'
+import { DevRouteError } from './errors.ts'
 import { DEMO_CLAIMS } from './login.ts'
 import { CROSS_ORIGIN_SNIPPET, README_TOKEN_URL, SAME_ORIGIN_SNIPPET } from './snippets.ts'
 
@@ -63,7 +63,7 @@ export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPage
   app.get('/dev/cross-origin', (c) => {
     const parent = c.req.query('parent') ?? ''
     if (!URL.canParse(parent) || !isLoopbackHost(new URL(parent).hostname)) {
-      throw new TokenServiceError('DEV_REQUEST_INVALID', 'parent_not_a_loopback_origin')
+      throw new DevRouteError('DEV_REQUEST_INVALID', 'parent_not_a_loopback_origin')
     }
     // The Worker as the demo page's browser reaches it: the cookie it holds is for that host.
     const demoPage = new URL(parent).origin
@@ -75,7 +75,7 @@ export function mountDemoPage(app: App, config: Config, { demoSignIn }: DemoPage
   app.post('/dev/inspect', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)
     if (!isRecord(body) || typeof body.token !== 'string') {
-      throw new TokenServiceError('DEV_REQUEST_INVALID', 'inspect_without_a_token')
+      throw new DevRouteError('DEV_REQUEST_INVALID', 'inspect_without_a_token')
     }
     const widget = chosenWidget(config, body.widget)
     const secret = widgetSecret(c, widget)

@@ -17,9 +17,9 @@ import type { App } from '../app.ts'
 import type { Config } from '../config/index.ts'
 import { isRecord } from '../config/values.ts'
 import { MAX_COOKIE_BYTES } from '../constants.ts'
-import { TokenServiceError } from '../errors.ts'
 import type { JwtCookieSettings } from '../session/jwt-cookie.ts'
 import type { DemoSigner } from './demo-signer.ts'
+import { DevRouteError } from './errors.ts'
 
 export const DEMO_CLAIMS: Record<string, unknown> = {
   sub: 'member-123456789',
@@ -54,7 +54,7 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
     // A browser drops a larger cookie without a word, and the page would say "Signed in".
     const bytes = encoder.encode(`${cookieName}=${value}`).byteLength - 1
     if (bytes > MAX_COOKIE_BYTES) {
-      throw new TokenServiceError('DEV_SESSION_TOO_LARGE', `session_cookie_${bytes}_bytes`)
+      throw new DevRouteError('DEV_SESSION_TOO_LARGE', `session_cookie_${bytes}_bytes`)
     }
     setCookie(c, cookieName, value, {
       ...COOKIE_SCOPE,
@@ -76,7 +76,7 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
   app.get('/dev/login', (c) => signIn(c, claimsFromQuery(c.req.queries())))
   app.post('/dev/login', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)
-    if (!isRecord(body)) throw new TokenServiceError('DEV_REQUEST_INVALID', 'claims_not_a_json_object')
+    if (!isRecord(body)) throw new DevRouteError('DEV_REQUEST_INVALID', 'claims_not_a_json_object')
     return signIn(c, withoutReserved(body))
   })
   app.on(['GET', 'POST'], '/dev/logout', (c) => {
@@ -98,7 +98,7 @@ export function mountDevLogin(app: App, config: Config, signer: DemoSigner): voi
 export function mountSiteSignInOnly(app: App, config: Config): void {
   const reason = `sessions_from_${config.source.recipe.name}`
   app.on(['GET', 'POST'], ['/dev/login', '/dev/logout'], () => {
-    throw new TokenServiceError('DEV_LOGIN_UNAVAILABLE', reason)
+    throw new DevRouteError('DEV_LOGIN_UNAVAILABLE', reason)
   })
 }
 

@@ -19,9 +19,10 @@
  * can leave it out, and a link followed from a page elsewhere is no attack.)
  */
 import type { TokenWorker } from '../app.ts'
-import { TokenServiceError } from '../errors.ts'
+import type { TokenServiceError } from '../errors.ts'
 import { errorResponse } from '../http/error-response.ts'
 import { logRequest } from '../http/request-log.ts'
+import { DevRouteError } from './errors.ts'
 
 /** The names a browser on this machine uses for it; `URL` lowercases them. */
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -52,7 +53,7 @@ export function foreignHost(request: Request): TokenServiceError | undefined {
     if (value === null || (header === 'origin' && value === 'null')) continue
     if (isLoopback(value)) continue
     const named = URL.canParse(value) ? new URL(value).host.slice(0, 200) : 'unreadable'
-    return new TokenServiceError('DEV_HOST_NOT_ALLOWED', `${header}_not_loopback`, { log: { host: named } })
+    return new DevRouteError('DEV_HOST_NOT_ALLOWED', `${header}_not_loopback`, { log: { host: named } })
   }
   return undefined
 }

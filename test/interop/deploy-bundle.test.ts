@@ -67,6 +67,8 @@ describe('npm run dry-run on the shipped template', () => {
       '/dev/cross-origin',
       'dev-login',
       'connect-widget-token · demo',
+      'DEV_REQUEST_INVALID',
+      'This development server answers only on',
     ]) {
       expect(code).not.toContain(devOnly)
     }

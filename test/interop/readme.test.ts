@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { importConfigValidator, importWorkerModule } from '../../scripts/lib/import-worker-module'
 import { SETTINGS } from '../../src/config/settings'
+import { DEV_ERROR_CODES } from '../../src/dev/errors'
 import { ERROR_CODES } from '../../src/errors'
 
 type Vars = Record<string, string>
@@ -17,9 +18,12 @@ const { PROVIDERS, SOURCES, WIDGET_VARS } = await importWorkerModule<{
 const readme = readFileSync('README.md', 'utf8')
 
 describe('README.md', () => {
-  it.each(Object.entries(ERROR_CODES))('Should list %s with its status', (code, { status }) => {
-    expect(readme).toMatch(new RegExp(`\\|\\s*${status}\\s*\\|\\s*\`${code}\`\\s*\\|`))
-  })
+  it.each(Object.entries({ ...ERROR_CODES, ...DEV_ERROR_CODES }))(
+    'Should list %s with its status',
+    (code, { status }) => {
+      expect(readme).toMatch(new RegExp(`\\|\\s*${status}\\s*\\|\\s*\`${code}\`\\s*\\|`))
+    },
+  )
 
   it('Should document every var and secret the configuration reads', () => {
     for (const name of Object.keys(SETTINGS)) expect(readme, name).toMatch(new RegExp(`\\|\\s*\`${name}\`\\s*\\|`))

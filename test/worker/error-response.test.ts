@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { DEV_ERROR_CODES, type DevErrorCode, DevRouteError } from '../../src/dev/errors'
 import { ERROR_CODES, TokenServiceError } from '../../src/errors'
 import { asFailure, errorResponse } from '../../src/http/error-response'
 import { fetchWithEnv, fetchWorker, sessionCookie, tokenRequest, WITHOUT_DEMO_JWT } from './helpers'
@@ -17,6 +18,17 @@ describe('errorResponse', () => {
     expect(JSON.parse(body)).toEqual({ error: { code, message: entry.message } })
     expect(body).not.toContain('detail-for-the-log')
   })
+
+  it.each(Object.entries(DEV_ERROR_CODES))(
+    "Should answer the development entry's %s with its status and JSON body",
+    async (code, entry) => {
+      const response = errorResponse(new DevRouteError(code as DevErrorCode, 'detail-for-the-log'))
+      expect(response.status).toBe(entry.status)
+      const body = await response.text()
+      expect(JSON.parse(body)).toEqual({ error: { code, message: entry.message } })
+      expect(body).not.toContain('detail-for-the-log')
+    },
+  )
 
   it('Should turn an unexpected error into INTERNAL_ERROR, keeping its name with JWTs cut out for the log', async () => {
     const jwt = await sessionCookie()
