@@ -5,7 +5,7 @@
  * filled is an error, an optional one is left out and reported: `absent` when the session lacks
  * its claim (a typo in `claim` shows there), `skipped` when the claim cannot be used.
  */
-import { ConfigError, TokenServiceError } from './errors.ts'
+import { ConfigError, configInvalid, TokenServiceError } from './errors.ts'
 import { fitsTarget, literalRule, type MappingRule } from './mapping.ts'
 import { isRawJson } from './session/exact-json.ts'
 
@@ -63,6 +63,8 @@ export function mapSessionToContact(claims: Record<string, unknown>, rules: Cont
       else absent.push(rule.to)
       continue
     }
+    // An empty claim identifies nobody: a required field needs text (`sub: ""` is no member id).
+    if (raw === '' && rule.required) throw new TokenServiceError('SESSION_CLAIM_MISSING', `empty_${rule.to}`)
     const value = claimText(raw, rule.serializeJson)
     if (value !== undefined && fitsTarget(rule.target, value)) {
       fields.push({ rule, value })
@@ -75,36 +77,77 @@ export function mapSessionToContact(claims: Record<string, unknown>, rules: Cont
   return { fields, skipped, absent }
 }
 
+const FUNCTION_RESULT_KEYS = ['attributes', 'segmentAttributes', 'customerId', 'relatedContactId']
+
 /**
- * A mapping function's fields, each held to the rules a configured field meets: every one is
- * required (a function has no order of importance to drop by), so a value that breaks a rule is
- * `403 SESSION_CLAIM_INVALID`, naming the field in the log.
+ * A mapping function's fields, each held to the rules a configured field meets. What the app's
+ * code gets wrong is the app's: a function that throws is `500 INTERNAL_ERROR` (its name logged,
+ * never its message, which may hold the claims), a result of the wrong shape (not an object, an
+ * unknown key, a value that is not a string, a name the widget refuses) is `500 CONFIG_INVALID`.
+ * What the visitor's data gets wrong is the visitor's: every field is required (a function has
+ * no order of importance to drop by), so a value out of its length limits is
+ * `403 SESSION_CLAIM_INVALID`, and an empty one `403 SESSION_CLAIM_MISSING`.
  */
 function mapWithFunction(claims: Record<string, unknown>, map: MappingFunction): ContactMapping {
-  const values = map(claims)
-  const entries: [string, unknown][] = [
-    ...Object.entries(values.attributes ?? {}).map(([name, value]): [string, unknown] => [`attributes.${name}`, value]),
-    ...Object.entries(values.segmentAttributes ?? {}).map(([name, value]): [string, unknown] => [
-      `segmentAttributes.${name}`,
-      value,
-    ]),
-    ...(['customerId', 'relatedContactId'] as const).flatMap((to): [string, unknown][] =>
-      values[to] === undefined ? [] : [[to, values[to]]],
-    ),
-  ]
+  let values: unknown
+  try {
+    values = map(claims)
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error
+    throw new TokenServiceError('INTERNAL_ERROR', 'mapping_function_threw', { log: { error: name } })
+  }
   const fields: ContactField[] = []
-  for (const [to, value] of entries) {
-    if (typeof value !== 'string') throw new TokenServiceError('SESSION_CLAIM_INVALID', `not_a_string_${to}`)
+  for (const [to, value] of functionEntries(values)) {
+    if (typeof value !== 'string') throw wrongResult(to, `must be a string, got ${describe(value)}`)
     let rule: MappingRule
     try {
-      rule = literalRule(to, value)
+      // The name alone first: a value never decides whether the app named a field the widget accepts.
+      rule = literalRule(to, 'x')
     } catch (error) {
-      if (error instanceof ConfigError) throw new TokenServiceError('SESSION_CLAIM_INVALID', `out_of_range_${to}`)
+      if (error instanceof ConfigError) throw wrongResult(to, error.problem)
       throw error
     }
-    fields.push({ rule, value })
+    if (value === '') throw new TokenServiceError('SESSION_CLAIM_MISSING', `empty_${to}`)
+    if (!fitsTarget(rule.target, value)) throw new TokenServiceError('SESSION_CLAIM_INVALID', `out_of_range_${to}`)
+    fields.push({ rule: literalRule(to, value), value })
   }
   return { fields, skipped: [], absent: [] }
+}
+
+function functionEntries(values: unknown): [string, unknown][] {
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+    throw wrongResult('', `must return an object such as { attributes: { … } }, got ${describe(values)}`)
+  }
+  const result = values as Record<string, unknown>
+  for (const key of Object.keys(result)) {
+    if (!FUNCTION_RESULT_KEYS.includes(key)) {
+      throw wrongResult(key, `is not a field of the token; use ${FUNCTION_RESULT_KEYS.join(', ')}`)
+    }
+  }
+  const within = (group: 'attributes' | 'segmentAttributes'): [string, unknown][] => {
+    const names = result[group]
+    if (names === undefined) return []
+    if (names === null || typeof names !== 'object' || Array.isArray(names)) {
+      throw wrongResult(group, `must be an object of names and strings, got ${describe(names)}`)
+    }
+    return Object.entries(names).map(([name, value]): [string, unknown] => [`${group}.${name}`, value])
+  }
+  return [
+    ...within('attributes'),
+    ...within('segmentAttributes'),
+    ...(['customerId', 'relatedContactId'] as const).flatMap((to): [string, unknown][] =>
+      result[to] === undefined ? [] : [[to, result[to]]],
+    ),
+  ]
+}
+
+/** The app's mapping function returned what no token can hold: its key and problem go to the log, never a value. */
+function wrongResult(to: string, problem: string): TokenServiceError {
+  return configInvalid([new ConfigError(to ? `mapping(): ${to}` : 'mapping()', problem)])
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }
 
 /**

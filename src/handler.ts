@@ -15,7 +15,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { ContactFieldValues, MappingFunction } from './attributes.ts'
-import type { SecretRef } from './config/input.ts'
+import { checkOptions, type SecretRef } from './config/input.ts'
 import { ConfigProblems } from './config/problems.ts'
 import { readWidgetSettings, WIDGET_VARS, type WidgetSettingName } from './config/widget.ts'
 import { InvalidConfigError } from './errors.ts'
@@ -70,7 +70,10 @@ const OPTIONS = ['widgetId', 'session', 'secret', 'mapping', 'ttlSeconds', 'orig
 
 /** The token route, checked now; mount it with `app.all(path, …)` (`app.get` for same-origin use only). */
 export function widgetToken(options: WidgetTokenOptions): MiddlewareHandler {
-  const route = checkedRoute(options)
+  return tokenHandler(checkedRoute(options, 'widgetToken()'))
+}
+
+function tokenHandler(route: TokenRoute): MiddlewareHandler {
   // The route runs on the app's own context, its errors answered and logged here: the app's
   // `onError` and `notFound` never see them, and its other routes never see this one's CORS.
   return async function widgetToken(c) {
@@ -96,21 +99,34 @@ export function widgetTokenFetch(
   options: WidgetTokenOptions,
 ): (request: Request, env: Record<string, unknown>, ctx?: ExecutionContext) => Promise<Response> {
   const app = new Hono<RouteEnv>()
-  app.all('*', widgetToken(options))
+  app.all('*', tokenHandler(checkedRoute(options, 'widgetTokenFetch()')))
   return async (request, env, ctx) => app.fetch(request, env, ctx)
 }
 
-function checkedRoute(options: WidgetTokenOptions): TokenRoute {
+const GUEST_OPTIONS = ['mapping', 'turnstile']
+const TURNSTILE_OPTIONS = ['secret', 'verifyUrl']
+
+function checkedRoute(options: WidgetTokenOptions, call: string): TokenRoute {
   const problems = new ConfigProblems()
-  for (const name of Object.keys(options)) {
-    if (!OPTIONS.includes(name)) problems.add(name, `is not an option of widgetToken(); use ${OPTIONS.join(', ')}`)
+  if (!checkOptions(options, OPTIONS, problems, { call })) throw new InvalidConfigError(problems.found, call)
+  const { guests, session } = options
+  if (guests !== undefined && checkOptions(guests, GUEST_OPTIONS, problems, { call, key: 'guests' })) {
+    const { turnstile } = guests
+    if (
+      turnstile !== undefined &&
+      checkOptions(turnstile, TURNSTILE_OPTIONS, problems, { call, key: 'guests.turnstile' })
+    ) {
+      // Turnstile on means a secret to verify with: without one, guests would pass unchallenged.
+      if (turnstile.secret === undefined) {
+        problems.add('guests.turnstile.secret', 'is required: the name of the binding that holds the Turnstile secret')
+      }
+    }
   }
-  const session = options.session
   if (typeof session?.identify !== 'function') {
     problems.add('session', 'is required: a session source such as jwtCookie({ … }) or cognito({ … })')
   }
   const settings = readWidgetSettings(optionsInput(options), problems)
-  if (problems.found.length > 0 || !settings) throw new InvalidConfigError(problems.found, 'widgetToken()')
+  if (problems.found.length > 0 || !settings) throw new InvalidConfigError(problems.found, call)
   return tokenRoute({ ...settings, name: options.name ?? settings.widgetId }, session)
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { ConfigError } from '../errors.ts'
+import { unboundRateLimiter } from '../guards/rate-limit.ts'
 import { DEFAULT_TURNSTILE_VERIFY_URL, type TurnstileConfig } from '../guards/turnstile.ts'
 import { type MappingRule, parseMapping } from '../mapping.ts'
 import { type SettingsInput, secretRef } from './input.ts'
@@ -60,8 +61,16 @@ function readLiteralMapping(input: SettingsInput<Name>): MappingRule[] {
 function readTurnstile(input: SettingsInput<Name>): TurnstileConfig | undefined {
   const secret = secretRef(input, 'turnstileSecret', { required: false })
   const key = input.key('turnstileVerifyUrl')
-  const urlText = optionalString(key, input.value('turnstileVerifyUrl')) ?? DEFAULT_TURNSTILE_VERIFY_URL
-  const url = secureUrl(key, urlText)
+  const given = optionalString(key, input.value('turnstileVerifyUrl'))
+  const url = secureUrl(key, given ?? DEFAULT_TURNSTILE_VERIFY_URL)
+  // A verify URL says Turnstile was meant: without its secret, guests would pass unchallenged.
+  const secretsKnown = input.form === 'options' || input.env !== undefined
+  if (given !== undefined && secret === undefined && secretsKnown) {
+    throw new ConfigError(
+      key,
+      `applies only with ${input.key('turnstileSecret')} set: without it, guests are not challenged`,
+    )
+  }
   return secret === undefined ? undefined : { secret, verifyUrl: url }
 }
 
@@ -71,11 +80,6 @@ export function readRateLimitBinding(input: SettingsInput<'rateLimit'>): string 
   const binding = optionalString(key, input.value('rateLimit'))
   if (binding === undefined) return undefined
   const limiter = input.env?.[binding] as { limit?: unknown } | undefined
-  if (input.env && typeof limiter?.limit !== 'function') {
-    throw new ConfigError(
-      key,
-      `no rate limiter is bound as "${binding}" ([[ratelimits]] in the wrangler configuration)`,
-    )
-  }
+  if (input.env && typeof limiter?.limit !== 'function') throw unboundRateLimiter(key, binding)
   return binding
 }

@@ -9,6 +9,8 @@
  * own vars, read the same way (`SecretRef`).
  */
 import { ConfigError, configInvalid } from '../errors.ts'
+import type { ConfigProblems } from './problems.ts'
+import { closest } from './settings.ts'
 import { optionalString, requiredString } from './values.ts'
 
 /** A secret: the name of the binding that holds it, or a function of the request's env. */
@@ -39,6 +41,31 @@ export function fromVars<Name extends string>(
 }
 
 /** A library user's options, each under its own name. */
+/**
+ * The one check of a library user's options object, wherever it sits (`widgetToken({ … })`,
+ * `guests.turnstile`, `jwtCookie({ … })`): an object, with known names only, each unknown one
+ * named with the closest known one. An unknown name is never ignored: `guests: { maping }` would
+ * otherwise give guests a token with no attributes, and `turnstile: { secrte }` no challenge.
+ */
+export function checkOptions(
+  options: unknown,
+  known: readonly string[],
+  problems: ConfigProblems,
+  at: { call: string; key?: string },
+): options is Record<string, unknown> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    problems.add(at.key ?? 'options', `must be an object of options (${known.join(', ')}) for ${at.call}`)
+    return false
+  }
+  for (const name of Object.keys(options)) {
+    if (known.includes(name)) continue
+    const key = at.key ? `${at.key}.${name}` : name
+    const within = at.key ? `${at.key} of ${at.call}` : at.call
+    problems.add(key, `is not an option of ${within}; did you mean ${closest(name, known)}? (use ${known.join(', ')})`)
+  }
+  return true
+}
+
 export function fromOptions<Name extends string>(options: object): SettingsInput<Name> {
   const values = options as Partial<Record<Name, unknown>>
   return { key: (name) => name, value: (name) => values[name], form: 'options' }
@@ -114,14 +141,29 @@ export function requireSecret(
   env: Record<string, unknown>,
   check: (key: string, value: unknown) => string = requiredString,
 ): string {
+  const value = readSecret(ref, env)
+  if (typeof ref === 'string' && value === undefined) throw configInvalid([unboundSecret(ref, env)])
   try {
-    return check(secretName(ref), readSecret(ref, env))
+    return check(secretName(ref), value)
   } catch (error) {
     throw error instanceof ConfigError ? configInvalid([error]) : error
   }
 }
 
-/** The name a secret is known by in logs and problems: its binding, or `(function)`. */
+/** No binding of the name: the closest one the env has (names only, never a value), and where secrets are set. */
+function unboundSecret(name: string, env: Record<string, unknown>): ConfigError {
+  const near = closest(name, Object.keys(env), 2)
+  const guess = near ? ` (did you mean ${near}?)` : ''
+  return new ConfigError(
+    name,
+    `is required: no secret is bound as "${name}"${guess}; set it with wrangler secret put ${name}, and in .dev.vars locally`,
+  )
+}
+
+/**
+ * The name a secret is known by in logs and problems: its binding, or the function's own name
+ * (an arrow function written as an option takes the option's: `secret (a function)`).
+ */
 export function secretName(ref: SecretRef): string {
-  return typeof ref === 'function' ? '(function)' : ref
+  return typeof ref === 'function' ? `${ref.name || 'secret'} (a function)` : ref
 }

@@ -105,11 +105,12 @@ export function checkSettingNames(
 
 /**
  * The candidate nearest to a misspelt `name`, for "did you mean …?": every unknown name the
- * configuration refuses (a var, a widget's setting, a mapping entry's) is answered by this one.
+ * configuration refuses (a var, a widget's setting, a mapping entry's) is answered by this one;
+ * `''` when none is within `maxDistance` edits.
  */
-export function closest(name: string, candidates: Iterable<string>): string {
+export function closest(name: string, candidates: Iterable<string>, maxDistance = Number.POSITIVE_INFINITY): string {
   let best = ''
-  let bestDistance = Number.POSITIVE_INFINITY
+  let bestDistance = maxDistance + 1
   for (const known of candidates) {
     const distance = editDistance(name, known)
     if (distance < bestDistance) [best, bestDistance] = [known, distance]

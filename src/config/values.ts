@@ -39,7 +39,7 @@ export interface StringRules {
 export function optionalString(key: string, value: unknown, rules: StringRules = {}): string | undefined {
   if (isAbsent(value)) return undefined
   if (typeof value !== 'string') throw new ConfigError(key, 'must be a string')
-  if (value.trim() === '') throw new ConfigError(key, 'is empty: set a value, or remove the var to use its default')
+  if (value.trim() === '') throw new ConfigError(key, 'is empty: set a value, or leave it out where it has a default')
   if (!rules.allowSurroundingSpace && value.trim() !== value) {
     throw new ConfigError(key, 'has white space around it (a copy-paste slip?): remove it')
   }

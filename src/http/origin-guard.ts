@@ -36,7 +36,9 @@ export function originGuard(widget: { name: string; origins: OriginPolicy }): Mi
     }
     if (!policy.allows(origin)) {
       // Origins are public, and the operator needs to see which one was refused.
-      throw new TokenServiceError('ORIGIN_NOT_ALLOWED', 'origin_not_allowed', { log: { origin: origin.slice(0, 200) } })
+      // With no origins configured at all, the log says so: the fix is in the configuration.
+      const reason = policy.patterns.length === 0 ? 'no_origins_configured' : 'origin_not_allowed'
+      throw new TokenServiceError('ORIGIN_NOT_ALLOWED', reason, { log: { origin: origin.slice(0, 200) } })
     }
     return credentialedCors(c, next)
   }

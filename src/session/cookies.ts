@@ -20,7 +20,7 @@
 import type { SettingsInput } from '../config/input.ts'
 import { optionalString } from '../config/values.ts'
 import { MAX_COOKIE_BYTES, MAX_COOKIE_CHUNKS, MAX_SESSION_CHARS } from '../constants.ts'
-import { TokenServiceError } from '../errors.ts'
+import { ConfigError, TokenServiceError } from '../errors.ts'
 
 /** One copy of a session cookie: its value, or why it cannot be a session at all. */
 export type CookieCopy = { value: string } | { refused: TokenServiceError }
@@ -145,5 +145,16 @@ export function jsCookieName(name: string): string {
 
 /** The session cookie's name setting (`cookie`, the var `SESSION_COOKIE`), whatever the source. */
 export function readCookieName(input: SettingsInput<'cookie'>, fallback = 'session'): string {
-  return optionalString(input.key('cookie'), input.value('cookie')) ?? fallback
+  const name = optionalString(input.key('cookie'), input.value('cookie')) ?? fallback
+  // A name no browser sends (a space, `;`, `=`…) would only ever answer SESSION_MISSING.
+  if (!COOKIE_NAME.test(name)) {
+    throw new ConfigError(
+      input.key('cookie'),
+      `"${name.slice(0, 64)}" is not a cookie name (RFC 6265 token: letters, digits and !#$%&'*+-.^_\`|~)`,
+    )
+  }
+  return name
 }
+
+/** RFC 6265 §4.1.1 cookie-name: an RFC 2616 token. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/

