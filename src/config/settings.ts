@@ -42,6 +42,8 @@ export const SETTINGS = {
   ANONYMOUS_MAPPING: 'var',
   RATE_LIMIT_BINDING: 'var',
   TURNSTILE_VERIFY_URL: 'var',
+  METRICS_BINDING: 'var',
+  LOG_TOKENS_ISSUED: 'var',
   CONNECT_SECRET: 'secret',
   SESSION_SECRET: 'secret',
   TURNSTILE_SECRET: 'secret',
@@ -75,6 +77,8 @@ const OWN_PREFIXES = [
   'SUPABASE_',
   'CLERK_',
   'FIREBASE_',
+  'METRICS_',
+  'LOG_',
 ] as const
 
 /** Whether `name` is in the Worker's own namespace, where an unknown name is a mistake. */
@@ -89,10 +93,15 @@ export function isSecretSetting(name: string): boolean {
 /**
  * Records every name in the Worker's namespace that it does not read, with the closest known
  * name. Bindings and secrets the configuration names (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`,
- * each widget's `SECRET`) are its own.
+ * `METRICS_BINDING`, each widget's `SECRET`) are its own.
  */
 export function checkSettingNames(env: Record<string, unknown>, problems: ConfigProblems): void {
-  const bindings = new Set<unknown>([env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING, ...widgetSecretNames(env)])
+  const bindings = new Set<unknown>([
+    env.SESSION_KV_BINDING,
+    env.RATE_LIMIT_BINDING,
+    env.METRICS_BINDING,
+    ...widgetSecretNames(env),
+  ])
   for (const name of Object.keys(env)) {
     if (env[name] === undefined || Object.hasOwn(SETTINGS, name) || bindings.has(name)) continue
     if (!isOwnName(name)) continue

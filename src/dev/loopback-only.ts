@@ -21,7 +21,7 @@
 import type { TokenWorker } from '../app.ts'
 import { TokenServiceError } from '../errors.ts'
 import { errorResponse } from '../http/error-response.ts'
-import { logRequest } from '../http/request-log.ts'
+import { recordRequest } from '../http/request-log.ts'
 
 /** The names a browser on this machine uses for it; `URL` lowercases them. */
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -33,7 +33,7 @@ export function loopbackOnly(worker: TokenWorker): TokenWorker {
     fetch(request, env, ctx) {
       const failure = foreignHost(request)
       if (!failure) return worker.fetch(request, env, ctx)
-      logRequest(request, Date.now(), failure.status, { failure })
+      recordRequest(request, env, Date.now(), failure.status, { failure })
       return errorResponse(failure)
     },
   }

@@ -15,7 +15,7 @@ import { issueWidgetToken } from '../token.ts'
 import { NO_STORE } from './error-response.ts'
 import { ALLOW, DROPPED_FIELDS_HEADER } from './headers.ts'
 import { originGuard } from './origin-guard.ts'
-import type { RouteEnv } from './request-log.ts'
+import type { RouteEnv, WidgetNote } from './request-log.ts'
 
 /** A widget as its route needs it: its settings, and its name for the log line. */
 export interface WidgetRoute extends WidgetSettings {
@@ -26,7 +26,13 @@ type AnyApp = Hono<RouteEnv>
 
 /** The widget's routes on `path` of `app`, whose `onError` answers the coded errors thrown here. */
 export function mountTokenRoute(app: AnyApp, path: string, widget: WidgetRoute, source: SessionSource): void {
-  app.use(path, originGuard(widget))
+  const note: WidgetNote = {
+    name: widget.name,
+    source: source.kind,
+    metrics: widget.metrics,
+    logTokensIssued: widget.logTokensIssued,
+  }
+  app.use(path, originGuard(widget, note))
   app.get(path, tokenHandler(widget, source))
   // Preflights from allowed origins are answered by the origin guard; this is the rest.
   app.all(path, (c) => {
@@ -52,6 +58,7 @@ function tokenHandler(widget: WidgetRoute, source: SessionSource) {
       identityOf,
       beforeLookup: lookupGuard(request, env, widget.rateLimit),
     })
+    c.set('visitor', identity.kind === 'visitor' ? 'signed-in' : 'guest')
     const { fields, skipped, absent } = await admit(identity, request, env, widget)
     const token = { widgetId: widget.widgetId, ttlSeconds: widget.ttlSeconds, key }
     const { token: signed, dropped } = await issueWidgetToken(fields, token, Math.floor(Date.now() / 1000))
@@ -68,7 +75,7 @@ function tokenHandler(widget: WidgetRoute, source: SessionSource) {
       if (skipped.length > 0 || dropped.length > 0) c.set('warn', true)
     }
     c.header('Cache-Control', NO_STORE)
-    c.set('issued', true)
+    c.set('issued', signed.length)
     return c.json({ data: signed })
   }
 }
