@@ -8,6 +8,8 @@
  * - cold: a fresh workerd process to its first token, with the login service's key set behind
  *   a loopback server that answers after `--upstream-delay-ms` (default 100), with the
  *   location's cache empty and warm (`cold.ts`);
+ * - the settings that change a request's cost (metrics, `LOG_TOKENS_ISSUED`), each against
+ *   the default it is a variant of, in the same interleaved rounds;
  * - the bundle's size and `wrangler check startup`.
  *
  * Figures are printed, never asserted. `--write` puts them into BENCHMARKS.md, its chart
@@ -25,6 +27,7 @@ import {
   handWrittenWorker,
   introspectionWorker,
   jwksWorker,
+  metricsWorker,
   sessionHeaders,
   startExpressPeer,
   tokenWorker,
@@ -47,6 +50,7 @@ const HAND_WRITTEN = 'hand-written WebCrypto, HS256'
 const HAND_WRITTEN_RS256 = 'hand-written WebCrypto, RS256'
 const EXPRESS_HS256 = 'Express + jsonwebtoken, HS256'
 const EXPRESS_RS256 = 'Express + jsonwebtoken, RS256'
+const THIS_WORKER_HS256 = 'this Worker, HS256 session'
 
 async function main() {
   const result = args.includes('--from-last-run') ? lastRun() : await measure()
@@ -95,10 +99,22 @@ async function measure(): Promise<BenchResult> {
       start: () => startExpressPeer(fixture, 'RS256'),
     },
     {
-      name: 'this Worker, HS256 session',
+      name: THIS_WORKER_HS256,
       peer: EXPRESS_HS256,
       headers: hs256,
       start: () => startMiniflare(tokenWorker(fixture, modulePath, 'HS256')),
+    },
+    {
+      name: 'HS256, metrics on (METRICS_BINDING)',
+      variantOf: THIS_WORKER_HS256,
+      headers: hs256,
+      start: () => startMiniflare(metricsWorker(fixture, modulePath)),
+    },
+    {
+      name: 'HS256, metrics on, LOG_TOKENS_ISSUED = false',
+      variantOf: THIS_WORKER_HS256,
+      headers: hs256,
+      start: () => startMiniflare(metricsWorker(fixture, modulePath, { logTokensIssued: false })),
     },
     {
       name: 'this Worker, RS256 session',

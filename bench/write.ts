@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus, totalmem } from 'node:os'
-import { type BenchResult, chartSvg, coldTable, hotTable } from './report.ts'
+import { type BenchResult, chartSvg, coldTable, hotTable, variantsTable } from './report.ts'
 
 export function writeBenchmarks(result: BenchResult) {
   const sections: Record<string, string> = {
@@ -14,9 +14,12 @@ export function writeBenchmarks(result: BenchResult) {
     hot: hotTable(result),
     cold: coldTable(result),
     bundle: bundleLine(result),
+    variants: variantsTable(result),
   }
   rewrite('BENCHMARKS.md', (text) => replaceSections(text, sections))
-  rewrite('README.md', (text) => replaceSections(text, { hot: sections.hot, bundle: sections.bundle }))
+  rewrite('README.md', (text) =>
+    replaceSections(text, { hot: sections.hot, bundle: sections.bundle, variants: sections.variants }),
+  )
   writeFileSync('docs/benchmarks.svg', chartSvg(result))
   console.log('\nWrote BENCHMARKS.md, docs/benchmarks.svg and the README table.')
 }
