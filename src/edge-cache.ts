@@ -38,9 +38,11 @@ export async function writeEdgeCache(key: string, json: string, seconds: number)
   const entry = new Response(json, {
     headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${seconds}` },
   })
-  await edgeCache().put(key, entry).catch(() => {
-    // A failed put costs a later isolate one call to the host, nothing more.
-  })
+  await edgeCache()
+    .put(key, entry)
+    .catch(() => {
+      // A failed put costs a later isolate one call to the host, nothing more.
+    })
 }
 
 /**
