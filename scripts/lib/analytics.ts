@@ -39,11 +39,7 @@ export async function metricsDataset(run: Run, target: Target): Promise<MetricsD
   }
   const config = readEnvironment(run.file, target.environment, true)
   const entry = (config.analytics_engine_datasets ?? []).find((each) => each.binding === binding)
-  if (!entry) {
-    throw new ScriptError(
-      `${label}: METRICS_BINDING = "${binding}" names no dataset: add\n\n[[${target.environment ? `env.${target.environment}.` : ''}analytics_engine_datasets]]\nbinding = "${binding}"\ndataset = "connect_widget_token"\n\n(bindings are not inherited by [env.*] blocks: each environment declares its own)`,
-    )
-  }
+  if (!entry) throw new ScriptError(`${label}: METRICS_BINDING = "${binding}" ${undeclared(binding, target)}`)
   return {
     where: label,
     binding,
@@ -51,6 +47,24 @@ export async function metricsDataset(run: Run, target: Target): Promise<MetricsD
     widgets: widgetNames(vars),
     accountId: config.account_id,
   }
+}
+
+/**
+ * The deployment check's: a `METRICS_BINDING` the environment declares no dataset for. Deployed,
+ * the Worker's validator would find nothing bound and answer every request `500 CONFIG_INVALID`;
+ * the vars alone cannot tell, the configuration file can.
+ */
+export function undeclaredDatasetProblems(run: Run, target: Target, vars: Record<string, unknown>) {
+  const binding = vars.METRICS_BINDING
+  if (typeof binding !== 'string' || binding === '') return []
+  const declared = readEnvironment(run.file, target.environment, true).analytics_engine_datasets ?? []
+  if (declared.some((each) => each.binding === binding)) return []
+  return [{ key: 'METRICS_BINDING', problem: `"${binding}" ${undeclared(binding, target)}` }]
+}
+
+function undeclared(binding: string, target: Target): string {
+  const table = `${target.environment ? `env.${target.environment}.` : ''}analytics_engine_datasets`
+  return `names no dataset: add\n\n[[${table}]]\nbinding = "${binding}"\ndataset = "connect_widget_token"\n\n(bindings are not inherited by [env.*] blocks: each environment declares its own)`
 }
 
 /** A widget is named by `NAME` in `WIDGETS`, or by its id when it is the only one. */

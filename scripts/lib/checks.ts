@@ -5,11 +5,13 @@
  *   `wrangler dev` gives it, each problem under the file that holds the value (the
  *   configuration file, the local secrets file, or `--var`);
  * - deployed (`npm run deploy`, `check-config`, `npm run dry-run`): the validator over the
- *   vars, the entry, the template's placeholders, and the deployed secrets' names.
+ *   vars, the entry, the template's placeholders, the dataset `METRICS_BINDING` names, and
+ *   the deployed secrets' names.
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
+import { undeclaredDatasetProblems } from './analytics.ts'
 import { deployedSecretNames } from './deployed-secrets.ts'
 import { type ConfigProblem, importConfigValidator } from './import-worker-module.ts'
 import { addDemoValues, localSecretsFile } from './local-secrets.ts'
@@ -100,7 +102,7 @@ export async function checkDeployed(
   const vars = varsOf(run, target, quiet)
   const { problems, neededSecrets } = await validator.checkVars(vars)
   const config: Section = { where: where(run.file, target.environment), problems: [...problems], warnings: [] }
-  config.problems.push(...entryProblems(run))
+  config.problems.push(...entryProblems(run), ...undeclaredDatasetProblems(run, target, vars))
   for (const problem of validator.placeholderProblems(vars, routesOf(run, target))) {
     if (placeholders === 'refuse')
       config.problems.push({ ...problem, hint: 'or deploy anyway with --allow-placeholders' })

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { DataPoint } from '../../src/metrics'
-import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from '../support/secrets'
-import { BASE, errorCode, fetchWithEnv, JANE, sessionCookie, tokenRequest, widgetToken } from './helpers'
+import { errorCode, fetchWithEnv, JANE, sessionCookie, tokenRequest, widgetToken } from './helpers'
 
 /**
  * Issue 17: one Workers Analytics Engine data point per token request. A real local binding
@@ -213,52 +212,5 @@ describe('The metrics settings, checked by the validator', () => {
         doubles: [500, expect.any(Number), 0, 0, 0],
       },
     ])
-  })
-})
-
-// The library's route records through the same middleware: its wiring, once.
-describe('widgetToken() with metrics', async () => {
-  const { Hono } = await import('hono')
-  const { widgetToken: handler } = await import('../../src/handler')
-  const { jwtCookie } = await import('../../src/session/jwt-cookie')
-  const session = jwtCookie({
-    algorithms: ['HS256'],
-    secret: 'SESSION_SECRET',
-    issuer: 'https://login.example.com',
-    audience: 'www.example.com',
-  })
-
-  it("Should write the app's token requests to the dataset it names, under the widget's name", async () => {
-    const { points, dataset } = recorder()
-    const app = new Hono()
-    app.all('/chat-token', handler({ widgetId: 'support-widget', name: 'support', session, metrics: 'CHAT_METRICS' }))
-    const appEnv = { CONNECT_SECRET: TEST_CONNECT_SECRET, SESSION_SECRET: TEST_SESSION_SECRET, CHAT_METRICS: dataset }
-    const response = await app.request(
-      new Request(`${BASE}/chat-token`, {
-        headers: { Cookie: `session=${await sessionCookie()}` },
-        cf: { country: 'DE', colo: 'FRA' },
-      }),
-      undefined,
-      appEnv,
-    )
-    expect(response.status).toBe(200)
-    expect(points.map(({ indexes, blobs }) => [...indexes, ...blobs.slice(0, 6)])).toEqual([
-      ['support', 'TOKEN_ISSUED', 'support', 'jwt', 'signed-in', 'DE', 'FRA'],
-    ])
-  })
-
-  it('Should answer as ever when the app binds no such dataset, and say so once', async () => {
-    const warn = vi.spyOn(console, 'warn')
-    const app = new Hono()
-    app.all('/chat-token', handler({ widgetId: 'support-widget', session, metrics: 'UNBOUND_METRICS' }))
-    const appEnv = { CONNECT_SECRET: TEST_CONNECT_SECRET, SESSION_SECRET: TEST_SESSION_SECRET }
-    const statuses = [
-      (await app.request('/chat-token', {}, appEnv)).status,
-      (await app.request('/chat-token', {}, appEnv)).status,
-    ]
-    expect(statuses).toEqual([401, 401])
-    const failures = warn.mock.calls.filter(([line]) => String(line).includes('metrics_write_failed'))
-    expect(failures).toHaveLength(1)
-    expect(String(failures[0][0])).toContain('"binding":"UNBOUND_METRICS"')
   })
 })
