@@ -22,7 +22,9 @@ export interface RequestFacts {
   /** The session source or provider: `jwt`, `introspection`, `kv`, `cognito`, … */
   source: string
   visitor: Visitor
+  /** The visitor's country as Cloudflare sees it (`request.cf.country`). */
   country: string
+  /** The Cloudflare location that answered (`request.cf.colo`). */
   colo: string
   status: number
   /** Wall time as the Workers runtime counts it: it advances only during I/O. */
@@ -40,50 +42,26 @@ export type Visitor = 'signed-in' | 'guest' | 'unknown'
 
 type Column = `blob${number}` | `double${number}` | 'index1'
 
-/** Every column of the dataset, in the order written: the one definition of its layout. */
+/**
+ * Every column of the dataset, in the order written: the one definition of its layout (what each
+ * field means is `RequestFacts`'s, and the README's table, which a test holds to this list).
+ * The widget is the index, Analytics Engine's sampling key, so that counts per widget stay exact.
+ */
 export const DATA_POINT_COLUMNS = [
-  { column: 'index1', field: 'widget', what: 'the widget (sampling key: counts per widget stay exact)' },
-  {
-    column: 'blob1',
-    field: 'outcome',
-    what: '`TOKEN_ISSUED`, an error code (README → Error codes), or the status of another answer',
-  },
-  { column: 'blob2', field: 'widget', what: 'the widget, as in the log lines (`NAME`, or its id)' },
-  {
-    column: 'blob3',
-    field: 'source',
-    what: 'the session source or provider: `jwt`, `introspection`, `kv`, `cognito`, `authjs`, `nextauth-v4`, `supabase`, `clerk`, `firebase`',
-  },
-  {
-    column: 'blob4',
-    field: 'visitor',
-    what: '`signed-in`, `guest` (nobody signed in), or `unknown` (refused before the session said)',
-  },
-  {
-    column: 'blob5',
-    field: 'country',
-    what: "the visitor's country as Cloudflare sees it (`request.cf.country`, ISO 3166-1 alpha-2)",
-  },
-  { column: 'blob6', field: 'colo', what: 'the Cloudflare location that answered (`request.cf.colo`, an IATA code)' },
-  {
-    column: 'blob7',
-    field: 'reason',
-    what: "the check that refused the request, as the log line's `reason` (`expired`, `origin_not_allowed`, …)",
-  },
-  { column: 'double1', field: 'status', what: 'the HTTP status' },
-  {
-    column: 'double2',
-    field: 'ms',
-    what: 'duration in ms, as the runtime counts it (it advances during I/O only: a JWT session is 0; introspection, KV and key fetches show their wait)',
-  },
-  {
-    column: 'double3',
-    field: 'tokenChars',
-    what: "the token's length in characters (the widget takes at most 3,072), 0 when refused",
-  },
-  { column: 'double4', field: 'dropped', what: 'optional fields dropped to fit the 3,072 characters' },
-  { column: 'double5', field: 'skipped', what: "optional fields skipped because the session's claim was unusable" },
-] as const satisfies readonly { column: Column; field: keyof RequestFacts; what: string }[]
+  { column: 'index1', field: 'widget' },
+  { column: 'blob1', field: 'outcome' },
+  { column: 'blob2', field: 'widget' },
+  { column: 'blob3', field: 'source' },
+  { column: 'blob4', field: 'visitor' },
+  { column: 'blob5', field: 'country' },
+  { column: 'blob6', field: 'colo' },
+  { column: 'blob7', field: 'reason' },
+  { column: 'double1', field: 'status' },
+  { column: 'double2', field: 'ms' },
+  { column: 'double3', field: 'tokenChars' },
+  { column: 'double4', field: 'dropped' },
+  { column: 'double5', field: 'skipped' },
+] as const satisfies readonly { column: Column; field: keyof RequestFacts }[]
 
 /** A data point as `writeDataPoint` takes it. */
 export interface DataPoint {
