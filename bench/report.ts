@@ -137,6 +137,8 @@ export function variantsTable(result: BenchResult): string {
     '| variant | of | requests/s | p50 ms | p99 ms | CPU µs/request | × default requests/s | CPU µs/request against the default |',
     '|---|---|--:|--:|--:|--:|--:|--:|',
     ...rows,
+    '',
+    `Measured on ${result.date} with \`${result.command}\`, each variant and its default in the same interleaved rounds.`,
   ].join('\n')
 }
 

@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench [-- --quick] [--write] [--upstream-delay-ms N]`: this Worker against
+ * @module `npm run bench [-- --quick] [--write [SECTIONS]] [--upstream-delay-ms N]`: this Worker against
  * the runtime's floor, a hand-written WebCrypto version and the Node.js + Express +
  * jsonwebtoken + cookie-parser peer, all measured in one run under one load generator.
  *
@@ -13,7 +13,8 @@
  * - the bundle's size and `wrangler check startup`.
  *
  * Figures are printed, never asserted. `--write` puts them into BENCHMARKS.md, its chart
- * (docs/benchmarks.svg) and the README's table, between their `bench:` markers. Every run
+ * (docs/benchmarks.svg) and the README's tables, between their `bench:` markers (`--write
+ * variants`: that section only). Every run
  * keeps its figures in bench/.out/results.json; `--from-last-run` reports (and writes) them
  * again without measuring.
  */
@@ -58,7 +59,8 @@ async function main() {
   writeFileSync(join(OUT, 'benchmarks.svg'), chartSvg(result))
   if (args.includes('--write')) {
     if (result.quick) throw new Error('--write records a full run: drop --quick')
-    writeBenchmarks(result)
+    const named = args[args.indexOf('--write') + 1]
+    writeBenchmarks(result, named && !named.startsWith('--') ? named.split(',') : undefined)
   }
 }
 
