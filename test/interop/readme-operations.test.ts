@@ -48,8 +48,23 @@ function bash(
       seen(chunk)
     })
     child.stderr.on('data', seen)
-    child.on('exit', (code) => done({ code, stdout, output }))
+    // Resolved once the whole group is gone: a stopped wrangler still writes its log into HOME.
+    child.on('exit', async (code) => {
+      await groupGone(child.pid as number)
+      done({ code, stdout, output })
+    })
   })
+}
+
+async function groupGone(group: number) {
+  for (let waited = 0; ; waited += 100) {
+    try {
+      process.kill(-group, waited >= 5_000 ? 'SIGKILL' : 0)
+    } catch {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 describe('README "Operations"', () => {
