@@ -31,9 +31,11 @@ export default defineConfig({
             wrangler: { configPath: configWithoutLocalSecrets() },
             miniflare: {
               bindings: { CONNECT_SECRET: TEST_CONNECT_SECRET, SESSION_SECRET: TEST_SESSION_SECRET },
-              // Bindings that only the tests which name them use (SESSION_KV_BINDING, RATE_LIMIT_BINDING).
+              // Bindings that only the tests which name them use (SESSION_KV_BINDING, RATE_LIMIT_BINDING, METRICS_BINDING).
               kvNamespaces: ['TEST_SESSIONS'],
               ratelimits: { TEST_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
+              // A real local Analytics Engine binding (METRICS_BINDING); its writes cannot be read back.
+              analyticsEngineDatasets: { TEST_METRICS_DATASET: { dataset: 'connect_widget_token_test' } },
             },
           }),
         ],

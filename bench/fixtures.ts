@@ -102,6 +102,20 @@ export function tokenWorker(fixture: BenchFixture, modulePath: string, algorithm
   }
 }
 
+/**
+ * This Worker, HS256 sessions, writing a data point per request to a local Analytics Engine
+ * dataset (`METRICS_BINDING`); `logTokensIssued: false` also keeps success lines out of the console.
+ */
+export function metricsWorker(fixture: BenchFixture, modulePath: string, { logTokensIssued = true } = {}): WorkerSpec {
+  const spec = tokenWorker(fixture, modulePath, 'HS256')
+  const metrics = { METRICS_BINDING: 'TOKEN_METRICS', ...(logTokensIssued ? {} : { LOG_TOKENS_ISSUED: false }) }
+  return {
+    ...spec,
+    bindings: { ...spec.bindings, ...metrics },
+    analyticsEngineDatasets: { TOKEN_METRICS: { dataset: 'connect_widget_token_bench' } },
+  }
+}
+
 /** This Worker, RS256 sessions verified against the login service's key set at `jwksUrl`. */
 export function jwksWorker(fixture: BenchFixture, modulePath: string, jwksUrl: string): WorkerSpec {
   const spec = tokenWorker(fixture, modulePath, 'RS256')

@@ -17,6 +17,8 @@ export interface HotVariant {
   handWritten?: string
   /** The Express peer this row is compared with, when not the HS256 one. */
   peer?: string
+  /** A setting's variant of that row (`LOG_TOKENS_ISSUED = false`): reported against it, not the peers. */
+  variantOf?: string
   headers: Record<string, string>
   start(): Promise<RunningServer>
 }
@@ -25,6 +27,7 @@ export interface HotRow {
   name: string
   handWritten?: string
   peer?: string
+  variantOf?: string
   perSecond: Spread
   p50Micros: Spread
   p99Micros: Spread
@@ -73,6 +76,7 @@ export async function measureHot(variants: HotVariant[], settings: HotSettings):
       name: variant.name,
       handWritten: variant.handWritten,
       peer: variant.peer,
+      variantOf: variant.variantOf,
       perSecond: spread(samples[index].perSecond),
       p50Micros: spread(samples[index].p50),
       p99Micros: spread(samples[index].p99),

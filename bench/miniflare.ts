@@ -30,6 +30,7 @@ export async function startMiniflare(spec: WorkerSpec, options: MiniflareOptions
       scriptPath: spec.modulePath,
       compatibilityDate: spec.compatibilityDate,
       bindings: spec.bindings as Record<string, never>,
+      analyticsEngineDatasets: spec.analyticsEngineDatasets,
       unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
       resourcePersistencePath: options.persistTo,
       inspectorPort: options.inspectorPort,

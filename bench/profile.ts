@@ -6,18 +6,21 @@
  * generator sends requests; with `--cold`, only the first request of a fresh process. Prints self time by source module and inclusive time by function,
  * and writes `bench/.out/token.cpuprofile`, which Chrome DevTools (Performance → Load profile)
  * opens. Figures are shares of the Worker isolate's sampled time, not of the process.
+ * `--metrics-only`: HS256 with a metrics dataset and `LOG_TOKENS_ISSUED = false`, the setting that
+ * keeps success lines out of the console.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { freePort } from '../test/support/local-servers.ts'
-import { type Algorithm, benchFixture, buildWorker, sessionHeaders, tokenWorker } from './fixtures.ts'
+import { type Algorithm, benchFixture, buildWorker, metricsWorker, sessionHeaders, tokenWorker } from './fixtures.ts'
 import { runLoad } from './load.ts'
 import { startMiniflare } from './miniflare.ts'
 
 const args = process.argv.slice(2)
 const cold = args.includes('--cold')
 const REQUESTS = cold ? 1 : Number(args[args.indexOf('--requests') + 1]) || 20_000
-const algorithm: Algorithm = args.includes('--rs256') ? 'RS256' : 'HS256'
+const metricsOnly = args.includes('--metrics-only')
+const algorithm: Algorithm = args.includes('--rs256') && !metricsOnly ? 'RS256' : 'HS256'
 const OUT = resolve('bench/.out')
 
 interface ProfileNode {
@@ -35,7 +38,10 @@ async function main() {
   const modulePath = await buildWorker(join(OUT, 'profile'), { minify: false })
   const fixture = await benchFixture()
   const inspectorPort = await freePort()
-  const worker = await startMiniflare(tokenWorker(fixture, modulePath, algorithm), { inspectorPort })
+  const spec = metricsOnly
+    ? metricsWorker(fixture, modulePath, { logTokensIssued: false })
+    : tokenWorker(fixture, modulePath, algorithm)
+  const worker = await startMiniflare(spec, { inspectorPort })
   try {
     const load = (requests: number) =>
       runLoad(`${worker.url}/token`, sessionHeaders(fixture, algorithm), { requests, connections: 8 })
@@ -131,7 +137,7 @@ function report(profile: Profile, moduleAt: (line: number) => string) {
   for (const [module, micros] of selfByModule) byPart.set(part(module), (byPart.get(part(module)) ?? 0) + micros)
   const top = (map: Map<string, number>, count: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, count)
   console.log(
-    `${algorithm} session, ${cold ? 'the first request of a fresh process' : `${REQUESTS} requests`}; ${(total / 1000).toFixed(cold ? 1 : 0)} ms of busy samples in the isolate`,
+    `${algorithm} session${metricsOnly ? ' (metrics on, LOG_TOKENS_ISSUED = false)' : ''}, ${cold ? 'the first request of a fresh process' : `${REQUESTS} requests`}; ${(total / 1000).toFixed(cold ? 1 : 0)} ms of busy samples in the isolate`,
   )
   console.log('\nSelf time by part')
   for (const [name, micros] of top(byPart, 10)) console.log(`${share(micros)}  ${name}`)

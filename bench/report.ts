@@ -55,12 +55,21 @@ function coldCells(result: BenchResult, row: ColdRow) {
 export function consoleReport(result: BenchResult): string {
   const lines = ['', 'Warm: throughput, latency and CPU per request (medians of the rounds, ± half their range)']
   const hotHeader = ['variant', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', '× hand-written', '× Express']
-  const hot = result.hot.map((row) => {
+  const hot = contenders(result).map((row) => {
     const cells = hotCells(result, row)
     return [row.name, cells.perSecond, cells.p50, cells.p99, cells.cpu, cells.vsHandWritten, cells.vsPeer]
   })
   lines.push(...columns([hotHeader, ...hot]))
   lines.push(footnote(result))
+  if (variants(result).length > 0) {
+    lines.push('', 'Settings: each variant against the default it changes, in the same rounds')
+    const variantHeader = ['variant', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', '× default req/s', 'CPU µs vs default']
+    const rows = variants(result).map((row) => {
+      const cells = variantCells(result, row)
+      return [row.name, cells.perSecond, cells.p50, cells.p99, cells.cpu, cells.vsDefault, cells.cpuDelta]
+    })
+    lines.push(...columns([variantHeader, ...rows]))
+  }
   lines.push(
     '',
     `Cold: a fresh workerd process per trial; the login service answers after ${result.upstreamDelayMs} ms`,
@@ -99,8 +108,42 @@ function columns(rows: string[][]): string[] {
   )
 }
 
+/** The rows compared with the other contenders; a setting's variants are reported apart. */
+function contenders(result: BenchResult): HotRow[] {
+  return result.hot.filter((row) => row.variantOf === undefined)
+}
+
+function variants(result: BenchResult): HotRow[] {
+  return result.hot.filter((row) => row.variantOf !== undefined)
+}
+
+function variantCells(result: BenchResult, row: HotRow) {
+  const base = result.hot.find((each) => each.name === row.variantOf) as HotRow
+  const cpuDelta = row.cpuMicros.median - base.cpuMicros.median
+  return {
+    ...hotCells(result, { ...row, handWritten: base.name, peer: base.name }),
+    vsDefault: ratio(row.perSecond.median / base.perSecond.median),
+    cpuDelta: `${cpuDelta >= 0 ? '+' : '−'}${Math.abs(cpuDelta).toFixed(0)} (${((cpuDelta / base.cpuMicros.median) * 100).toFixed(0)}%)`,
+  }
+}
+
+/** The settings' variants against the default each changes: the same run, the same rounds. */
+export function variantsTable(result: BenchResult): string {
+  const rows = variants(result).map((row) => {
+    const cells = variantCells(result, row)
+    return `| ${row.name} | ${row.variantOf} | ${cells.perSecond} | ${cells.p50} | ${cells.p99} | ${cells.cpu} | ${cells.vsDefault} | ${cells.cpuDelta} |`
+  })
+  return [
+    '| variant | of | requests/s | p50 ms | p99 ms | CPU µs/request | × default requests/s | CPU µs/request against the default |',
+    '|---|---|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+    '',
+    `Measured on ${result.date} with \`${result.command}\`, each variant and its default in the same interleaved rounds.`,
+  ].join('\n')
+}
+
 export function hotTable(result: BenchResult): string {
-  const rows = result.hot.map((row) => {
+  const rows = contenders(result).map((row) => {
     const cells = hotCells(result, row)
     return `| ${row.name} | ${cells.perSecond} | ${cells.p50} | ${cells.p99} | ${cells.cpu} | ${cells.vsHandWritten} | ${cells.vsPeer} |`
   })
@@ -133,7 +176,11 @@ export function chartSvg(result: BenchResult): string {
   const panels = [
     {
       title: 'Warm: requests per second (higher is better)',
-      bars: result.hot.map((row) => ({ name: row.name, value: row.perSecond, text: Math.round(row.perSecond.median) })),
+      bars: contenders(result).map((row) => ({
+        name: row.name,
+        value: row.perSecond,
+        text: Math.round(row.perSecond.median),
+      })),
     },
     {
       title: `Cold: first request of a fresh process, ms (lower is better; login service ${result.upstreamDelayMs} ms away)`,

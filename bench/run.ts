@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench [-- --quick] [--write] [--upstream-delay-ms N]`: this Worker against
+ * @module `npm run bench [-- --quick] [--write [SECTIONS]] [--upstream-delay-ms N]`: this Worker against
  * the runtime's floor, a hand-written WebCrypto version and the Node.js + Express +
  * jsonwebtoken + cookie-parser peer, all measured in one run under one load generator.
  *
@@ -8,10 +8,13 @@
  * - cold: a fresh workerd process to its first token, with the login service's key set behind
  *   a loopback server that answers after `--upstream-delay-ms` (default 100), with the
  *   location's cache empty and warm (`cold.ts`);
+ * - the settings that change a request's cost (metrics, `LOG_TOKENS_ISSUED`), each against
+ *   the default it is a variant of, in the same interleaved rounds;
  * - the bundle's size and `wrangler check startup`.
  *
  * Figures are printed, never asserted. `--write` puts them into BENCHMARKS.md, its chart
- * (docs/benchmarks.svg) and the README's table, between their `bench:` markers. Every run
+ * (docs/benchmarks.svg) and the README's tables, between their `bench:` markers (`--write
+ * variants`: that section only). Every run
  * keeps its figures in bench/.out/results.json; `--from-last-run` reports (and writes) them
  * again without measuring.
  */
@@ -25,6 +28,7 @@ import {
   handWrittenWorker,
   introspectionWorker,
   jwksWorker,
+  metricsWorker,
   sessionHeaders,
   startExpressPeer,
   tokenWorker,
@@ -47,6 +51,7 @@ const HAND_WRITTEN = 'hand-written WebCrypto, HS256'
 const HAND_WRITTEN_RS256 = 'hand-written WebCrypto, RS256'
 const EXPRESS_HS256 = 'Express + jsonwebtoken, HS256'
 const EXPRESS_RS256 = 'Express + jsonwebtoken, RS256'
+const THIS_WORKER_HS256 = 'this Worker, HS256 session'
 
 async function main() {
   const result = args.includes('--from-last-run') ? lastRun() : await measure()
@@ -54,7 +59,8 @@ async function main() {
   writeFileSync(join(OUT, 'benchmarks.svg'), chartSvg(result))
   if (args.includes('--write')) {
     if (result.quick) throw new Error('--write records a full run: drop --quick')
-    writeBenchmarks(result)
+    const named = args[args.indexOf('--write') + 1]
+    writeBenchmarks(result, named && !named.startsWith('--') ? named.split(',') : undefined)
   }
 }
 
@@ -95,10 +101,22 @@ async function measure(): Promise<BenchResult> {
       start: () => startExpressPeer(fixture, 'RS256'),
     },
     {
-      name: 'this Worker, HS256 session',
+      name: THIS_WORKER_HS256,
       peer: EXPRESS_HS256,
       headers: hs256,
       start: () => startMiniflare(tokenWorker(fixture, modulePath, 'HS256')),
+    },
+    {
+      name: 'HS256, metrics on (METRICS_BINDING)',
+      variantOf: THIS_WORKER_HS256,
+      headers: hs256,
+      start: () => startMiniflare(metricsWorker(fixture, modulePath)),
+    },
+    {
+      name: 'HS256, metrics on, LOG_TOKENS_ISSUED = false',
+      variantOf: THIS_WORKER_HS256,
+      headers: hs256,
+      start: () => startMiniflare(metricsWorker(fixture, modulePath, { logTokensIssued: false })),
     },
     {
       name: 'this Worker, RS256 session',

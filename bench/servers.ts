@@ -12,6 +12,8 @@ export interface WorkerSpec {
   modulePath: string
   compatibilityDate: string
   bindings: Record<string, Binding>
+  /** Workers Analytics Engine datasets, by binding name (Miniflare's local ones, which send nowhere). */
+  analyticsEngineDatasets?: Record<string, { dataset: string }>
 }
 
 export interface RunningServer {

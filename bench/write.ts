@@ -1,24 +1,33 @@
 /**
  * @module `npm run bench -- --write`: the run's figures into BENCHMARKS.md, its chart and the
  * README, each between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, so the prose around
- * them stays as written and no figure is typed by hand.
+ * them stays as written and no figure is typed by hand. `--write variants` (or any list of
+ * section names, comma-separated) writes those sections only, leaving the others as recorded.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus, totalmem } from 'node:os'
-import { type BenchResult, chartSvg, coldTable, hotTable } from './report.ts'
+import { type BenchResult, chartSvg, coldTable, hotTable, variantsTable } from './report.ts'
 
-export function writeBenchmarks(result: BenchResult) {
+export function writeBenchmarks(result: BenchResult, only?: string[]) {
   const sections: Record<string, string> = {
     machine: `Run on ${result.date} with \`${result.command}\`.\n${result.machine}`,
     hot: hotTable(result),
     cold: coldTable(result),
     bundle: bundleLine(result),
+    variants: variantsTable(result),
   }
-  rewrite('BENCHMARKS.md', (text) => replaceSections(text, sections))
-  rewrite('README.md', (text) => replaceSections(text, { hot: sections.hot, bundle: sections.bundle }))
-  writeFileSync('docs/benchmarks.svg', chartSvg(result))
-  console.log('\nWrote BENCHMARKS.md, docs/benchmarks.svg and the README table.')
+  const unknown = only?.filter((name) => !(name in sections)) ?? []
+  if (unknown.length > 0)
+    throw new Error(`--write: no section ${unknown.join(', ')}; the sections: ${Object.keys(sections).join(', ')}`)
+  const pick = (names: string[]) =>
+    Object.fromEntries(names.filter((name) => !only || only.includes(name)).map((name) => [name, sections[name]]))
+  rewrite('BENCHMARKS.md', (text) => replaceSections(text, pick(Object.keys(sections))))
+  rewrite('README.md', (text) => replaceSections(text, pick(['hot', 'bundle', 'variants'])))
+  if (!only || only.includes('hot')) writeFileSync('docs/benchmarks.svg', chartSvg(result))
+  console.log(
+    `\nWrote ${only ? `the sections ${only.join(', ')} of` : 'the chart and every section of'} BENCHMARKS.md and the README.`,
+  )
 }
 
 /** The machine and the versions measured, for the record. */

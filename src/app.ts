@@ -3,9 +3,10 @@
  */
 import { Hono } from 'hono/tiny'
 import { type Config, type Env, loadConfig } from './config/index.ts'
+import { metricsOfInvalidConfig } from './config/metrics.ts'
 import { InvalidConfigError, TokenServiceError } from './errors.ts'
 import { answerErrors, errorResponse } from './http/error-response.ts'
-import { logRequest, type RequestNotes, requestLog } from './http/request-log.ts'
+import { type RequestNotes, recordRequest, requestLog } from './http/request-log.ts'
 import { mountTokenRoute } from './http/token-route.ts'
 import { warmUp } from './warm-up.ts'
 
@@ -83,7 +84,8 @@ export function createWorker(extension: AppExtension = {}): TokenWorker {
       } catch (error) {
         const keys = error instanceof InvalidConfigError ? error.keys : ['unknown']
         const failure = new TokenServiceError('CONFIG_INVALID', 'config_invalid', { log: { keys } })
-        logRequest(request, started, failure.status, { failure })
+        // The data point still counts it, where the metrics setting alone can be read.
+        recordRequest(request, env, started, failure.status, { failure, widget: metricsOfInvalidConfig(env) })
         return errorResponse(failure)
       }
       return (await appFor(config, configuredEnv(env))).fetch(request, env, ctx)

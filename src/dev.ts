@@ -5,6 +5,7 @@
  */
 import { createWorker } from './app.ts'
 import type { Config } from './config/index.ts'
+import { exposeDataPoint } from './dev/data-point.ts'
 import { mountDemoPage } from './dev/demo-page.ts'
 import { createDemoSigner, type DemoSigner } from './dev/demo-signer.ts'
 import { exposeSkippedFields } from './dev/left-out-fields.ts'
@@ -26,7 +27,10 @@ export default loopbackOnly(
         })
       return trusting
     },
-    middleware: exposeSkippedFields,
+    middleware(app) {
+      exposeDataPoint(app)
+      exposeSkippedFields(app)
+    },
     routes(app, config) {
       const signer = signers.get(config)
       if (signer) mountDevLogin(app, config, signer)

@@ -19,9 +19,15 @@ export async function edgeCacheKey(namespace: string, text: string, scope: strin
   return `https://${namespace}.connect-widget-token.invalid/${hex}`
 }
 
+/**
+ * Workers' `caches.default`. Typed as such here: the Node-side type check (the scripts import
+ * the validator, which reaches this module) sees the DOM's `CacheStorage`, which has no `default`.
+ */
+const edgeCache = () => (caches as CacheStorage & { default: Cache }).default
+
 export async function readEdgeCache(key: string): Promise<string | undefined> {
   try {
-    const hit = await caches.default.match(key)
+    const hit = await edgeCache().match(key)
     return hit ? await hit.text() : undefined
   } catch {
     return undefined
@@ -32,7 +38,9 @@ export async function writeEdgeCache(key: string, json: string, seconds: number)
   const entry = new Response(json, {
     headers: { 'Content-Type': 'application/json', 'Cache-Control': `max-age=${seconds}` },
   })
-  await caches.default.put(key, entry).catch(() => {
-    // A failed put costs a later isolate one call to the host, nothing more.
-  })
+  await edgeCache()
+    .put(key, entry)
+    .catch(() => {
+      // A failed put costs a later isolate one call to the host, nothing more.
+    })
 }

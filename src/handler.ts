@@ -60,13 +60,29 @@ export interface WidgetTokenOptions {
   }
   /** The name of a `[[ratelimits]]` binding limiting tokens per client IP (guests) or subject. */
   rateLimit?: string
-  /** The widget's name in log lines (default: its id). */
+  /** The name of an `[[analytics_engine_datasets]]` binding: one data point per token request (README, "Operations"). */
+  metrics?: string
+  /** With `metrics`, `false` leaves out the log line of a token issued without a warning (refusals always log). */
+  logTokensIssued?: boolean
+  /** The widget's name in log lines and data points (default: its id). */
   name?: string
 }
 
 export type { ContactFieldValues, MappingFunction, SecretRef, SessionSource }
 
-const OPTIONS = ['widgetId', 'session', 'secret', 'mapping', 'ttlSeconds', 'origins', 'guests', 'rateLimit', 'name']
+const OPTIONS = [
+  'widgetId',
+  'session',
+  'secret',
+  'mapping',
+  'ttlSeconds',
+  'origins',
+  'guests',
+  'rateLimit',
+  'metrics',
+  'logTokensIssued',
+  'name',
+]
 
 /** The token route, checked now; mount it with `app.all(path, …)` (`app.get` for same-origin use only). */
 export function widgetToken(options: WidgetTokenOptions): MiddlewareHandler {
@@ -144,6 +160,8 @@ function optionsInput(options: WidgetTokenOptions) {
     turnstileSecret: guests?.turnstile?.secret,
     turnstileVerifyUrl: guests?.turnstile?.verifyUrl,
     rateLimit: options.rateLimit,
+    metrics: options.metrics,
+    logTokensIssued: options.logTokensIssued,
   }
   const keys: Partial<Record<WidgetSettingName, string>> = {
     guestMapping: 'guests.mapping',

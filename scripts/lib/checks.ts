@@ -5,11 +5,13 @@
  *   `wrangler dev` gives it, each problem under the file that holds the value (the
  *   configuration file, the local secrets file, or `--var`);
  * - deployed (`npm run deploy`, `check-config`, `npm run dry-run`): the validator over the
- *   vars, the entry, the template's placeholders, and the deployed secrets' names.
+ *   vars, the entry, the template's placeholders, the dataset `METRICS_BINDING` names, and
+ *   the deployed secrets' names.
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
+import { undeclaredDatasetProblems } from './analytics.ts'
 import { deployedSecretNames } from './deployed-secrets.ts'
 import { type CheckedConfig, type ConfigProblem, importConfigValidator } from './import-worker-module.ts'
 import { addDemoValues, localSecretsFile } from './local-secrets.ts'
@@ -116,7 +118,7 @@ export async function checkDeployed(
   // A value --var gave is reported under --var, as the local check reports it.
   const sectionOf = (key: string) => (settingOf(key) in run.args.vars ? cli : config)
   for (const problem of problems) sectionOf(problem.key).problems.push(problem)
-  config.problems.push(...entryProblems(run))
+  config.problems.push(...entryProblems(run), ...undeclaredDatasetProblems(run, target, vars))
   for (const problem of validator.placeholderProblems(vars, routesOf(run, target))) {
     const section = sectionOf(problem.key)
     if (placeholders === 'refuse')

@@ -88,7 +88,11 @@ export async function checkVars(vars: Record<string, unknown>): Promise<ConfigCh
 }
 
 async function readAll(env: Env, problems: ConfigProblems, secretsGiven: boolean): Promise<Config | undefined> {
-  checkSettingNames(env, [env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING, ...widgetSecretNames(env)], problems)
+  checkSettingNames(
+    env,
+    [env.SESSION_KV_BINDING, env.RATE_LIMIT_BINDING, env.METRICS_BINDING, ...widgetSecretNames(env)],
+    problems,
+  )
   const widgets = readWidgets(env, problems, secretsGiven)
   const source = await readSource(env, problems, secretsGiven)
   if (!widgets || !source) return undefined

@@ -41,6 +41,8 @@ export const SETTINGS = {
   ANONYMOUS_MAPPING: 'var',
   RATE_LIMIT_BINDING: 'var',
   TURNSTILE_VERIFY_URL: 'var',
+  METRICS_BINDING: 'var',
+  LOG_TOKENS_ISSUED: 'var',
   CONNECT_SECRET: 'secret',
   SESSION_SECRET: 'secret',
   TURNSTILE_SECRET: 'secret',
@@ -74,6 +76,8 @@ const OWN_PREFIXES = [
   'SUPABASE_',
   'CLERK_',
   'FIREBASE_',
+  'METRICS_',
+  'LOG_',
 ] as const
 
 /** Whether `name` is in the Worker's own namespace, where an unknown name is a mistake. */
@@ -88,7 +92,7 @@ export function isSecretSetting(name: string): boolean {
 /**
  * Records every name in the Worker's namespace that it does not read, with the closest known
  * name. `bindings`: the names of bindings and secrets the configuration itself names
- * (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`, each widget's `SECRET`), which are its own.
+ * (`SESSION_KV_BINDING`, `RATE_LIMIT_BINDING`, `METRICS_BINDING`, each widget's `SECRET`), which are its own.
  */
 export function checkSettingNames(
   env: Record<string, unknown>,

@@ -1,7 +1,7 @@
 /**
  * @module One widget's settings, for the standalone Worker's vars and for `widgetToken()`'s
  * options alike: the widget id and the secret holding its key, the token's lifetime, the
- * origins allowed cross-origin, the contact mapping, guests and their guards. The key is read
+ * origins allowed cross-origin, the contact mapping, guests and their guards, metrics. The key is read
  * from the request's env and imported once per value (`widgetKeys`).
  */
 import { type ContactRules, isMappingFunction } from '../attributes.ts'
@@ -12,6 +12,7 @@ import { parseMapping } from '../mapping.ts'
 import { type OriginPolicy, parseOriginPolicy } from '../origins.ts'
 import { type AnonymousConfig, GUEST_VARS, readAnonymousConfig, readRateLimitBinding } from './guards.ts'
 import { requireSecret, type SecretRef, type SettingsInput, secretRef } from './input.ts'
+import { METRICS_VARS, readLogTokensIssued, readMetricsBinding } from './metrics.ts'
 import type { ConfigProblems } from './problems.ts'
 import { integerInRange, requiredString, stringList } from './values.ts'
 
@@ -24,6 +25,7 @@ export const WIDGET_VARS = {
   mapping: 'CONTACT_MAPPING',
   ...GUEST_VARS,
   rateLimit: 'RATE_LIMIT_BINDING',
+  ...METRICS_VARS,
 } as const
 
 export type WidgetSettingName = keyof typeof WIDGET_VARS
@@ -39,6 +41,10 @@ export interface WidgetSettings {
   anonymous: AnonymousConfig
   /** The `[[ratelimits]]` binding that limits tokens, when configured. */
   rateLimit?: string
+  /** The Analytics Engine dataset binding each token request writes a data point to, when configured. */
+  metrics?: string
+  /** Whether a token issued without a warning gets a log line (refusals and warnings always do). */
+  logTokensIssued: boolean
 }
 
 /** Reads every widget setting, recording each mistake. */
@@ -64,6 +70,8 @@ export function readWidgetSettings(
         : parseMapping(input.key('mapping'), mapping)
     },
     rateLimit: () => readRateLimitBinding(input),
+    metrics: () => readMetricsBinding(input),
+    logTokensIssued: () => readLogTokensIssued(input),
   })
   return settings && anonymous && { ...settings, anonymous }
 }

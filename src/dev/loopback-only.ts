@@ -21,7 +21,7 @@
 import type { TokenWorker } from '../app.ts'
 import type { TokenServiceError } from '../errors.ts'
 import { errorResponse } from '../http/error-response.ts'
-import { logRequest } from '../http/request-log.ts'
+import { recordRequest } from '../http/request-log.ts'
 import { DevRouteError } from './errors.ts'
 
 /** The names a browser on this machine uses for it; `URL` lowercases them. */
@@ -34,7 +34,7 @@ export function loopbackOnly(worker: TokenWorker): TokenWorker {
     fetch(request, env, ctx) {
       const failure = foreignHost(request)
       if (!failure) return worker.fetch(request, env, ctx)
-      logRequest(request, Date.now(), failure.status, { failure })
+      recordRequest(request, env, Date.now(), failure.status, { failure })
       return errorResponse(failure)
     },
   }

@@ -1,7 +1,7 @@
 /**
  * @module The token route's origin check and CORS: same-origin and non-browser requests pass
  * without CORS headers; allowed origins get credentialed CORS; others get 403 and no CORS.
- * It runs first on a widget's path, so it also names the widget for the request's log line.
+ * It runs first on a widget's path, so it also names the widget for the request's log line and data point.
  */
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
@@ -9,11 +9,13 @@ import { TokenServiceError } from '../errors.ts'
 import { TURNSTILE_HEADER } from '../guards/turnstile.ts'
 import type { OriginPolicy } from '../origins.ts'
 import { DROPPED_FIELDS_HEADER } from './headers.ts'
+import type { RouteEnv, WidgetNote } from './request-log.ts'
 
 /** How long a browser may reuse a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600
 
-export function originGuard(widget: { name: string; origins: OriginPolicy }): MiddlewareHandler {
+/** `note`: the widget as the request's log line and data point name it. */
+export function originGuard(widget: { origins: OriginPolicy }, note: WidgetNote): MiddlewareHandler<RouteEnv> {
   const policy = widget.origins
   const credentialedCors = cors({
     // Reached only for origins the policy allowed, so the origin is echoed, never `*`.
@@ -27,7 +29,7 @@ export function originGuard(widget: { name: string; origins: OriginPolicy }): Mi
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   })
   return async function originGuard(c, next) {
-    c.set('widget', widget.name)
+    c.set('widget', note)
     const origin = c.req.header('Origin')
     if (origin === undefined || origin === new URL(c.req.url).origin) {
       // The answer differs by origin, so shared caches must key on it (cors() does the same).

@@ -1,23 +1,38 @@
 /**
- * @module One log line per request, success included: its outcome code, status, widget and
- * duration, and Cloudflare's `cf-ray` when present, so that Workers Logs can be searched
- * by outcome. Never a cookie, token, secret or the visitor's identity.
+ * @module One log line and, with metrics, one data point per request, from the notes its
+ * handlers leave: its outcome code, status, widget and duration, and Cloudflare's `cf-ray`
+ * when present, so that Workers Logs can be searched by outcome and the dataset counted by
+ * it. The standalone Worker and `widgetToken()` both record through here. Never a cookie,
+ * token, secret or the visitor's identity.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { TokenServiceError } from '../errors.ts'
 import { logEvent } from '../log.ts'
+import { dataPoint, type RequestFacts, type Visitor, writeMetrics } from '../metrics.ts'
 
-/** What a request's handlers leave for its log line. */
+/** The widget whose path a request is on, as its log line and data point need it; set by the route. */
+export interface WidgetNote {
+  name: string
+  /** The session source's kind (`jwt`, `cognito`, …). */
+  source: string
+  /** The Analytics Engine dataset binding, when configured. */
+  metrics?: string
+  logTokensIssued: boolean
+}
+
+/** What a request's handlers leave for its log line and data point. */
 export interface RequestNotes {
-  /** The widget whose path the request is on. */
-  widget?: string
+  /** The widget whose path the request is on: only such a request writes a data point. */
+  widget?: WidgetNote
   failure?: TokenServiceError
   /** Extra fields, such as the attributes dropped to fit the size limit. */
   notes?: Record<string, unknown>
   /** True when the notes deserve a warning (a field left out, for instance). */
   warn?: boolean
-  /** Set by the token route once a token is in the answer. */
-  issued?: boolean
+  /** Whether the session named a visitor, once it was read. */
+  visitor?: Visitor
+  /** Set by the token route once a token is in the answer: its length in characters. */
+  issued?: number
 }
 
 /**
@@ -30,8 +45,8 @@ export type RouteEnv = { Bindings: any; Variables: RequestNotes }
 /** The outcome of a request that got its token. */
 export const TOKEN_ISSUED = 'TOKEN_ISSUED'
 
-/** `onlyWidget`: the widget every request belongs to, when the Worker serves one. */
-export function requestLog(onlyWidget?: string): MiddlewareHandler<{ Variables: RequestNotes }> {
+/** `onlyWidget`: the widget every request belongs to, when the Worker serves one (its 404s' lines name it). */
+export function requestLog(onlyWidget?: string): MiddlewareHandler<RouteEnv> {
   return async function requestLog(c, next) {
     const started = Date.now()
     await next()
@@ -39,43 +54,102 @@ export function requestLog(onlyWidget?: string): MiddlewareHandler<{ Variables: 
   }
 }
 
-/** The request's line from the notes its handlers left on the context. */
-export function logContext(c: Context<{ Variables: RequestNotes }>, started: number, onlyWidget?: string): void {
-  const notes: RequestNotes = {
-    widget: c.get('widget') ?? onlyWidget,
+/** The notes a request's handlers left on its context. */
+export function notesOf(c: { get<K extends keyof RequestNotes>(key: K): RequestNotes[K] }): RequestNotes {
+  return {
+    widget: c.get('widget'),
     failure: c.get('failure'),
     notes: c.get('notes'),
     warn: c.get('warn'),
+    visitor: c.get('visitor'),
     issued: c.get('issued'),
   }
-  logRequest(c.req.raw, started, c.res.status, notes, c.req.path)
+}
+
+/** The request's data point and line, from the notes its handlers left on its context (`widgetToken()` runs on the app's). */
+export function logContext(c: Context<RouteEnv>, started: number, onlyWidget?: string): void {
+  recordRequest(c.req.raw, c.env, started, c.res.status, notesOf(c), c.req.path, onlyWidget)
 }
 
 /**
- * Writes the request's line; also used where no app runs (an invalid configuration). Built
- * field by field, in a fixed order: it runs on every request.
+ * The request's data point, then its line; also used where no app runs (an invalid
+ * configuration). The point is written first and without waiting: `writeDataPoint` returns at
+ * once, and a failing one is logged, never thrown.
  */
-export function logRequest(
+export function recordRequest(
   request: Request,
+  env: Record<string, unknown> | undefined,
   started: number,
   status: number,
   notes: RequestNotes,
   path = new URL(request.url).pathname,
+  onlyWidget?: string,
+): void {
+  const ms = Date.now() - started
+  const { widget } = notes
+  if (widget?.metrics && countsAsTokenRequest(request.method, status)) {
+    writeMetrics(env, widget.metrics, dataPoint(requestFacts(request, status, ms, notes)))
+  }
+  // The data point and Workers Logs' own invocation log already hold a plain success.
+  if (widget && !widget.logTokensIssued && notes.issued !== undefined && !notes.warn) return
+  logRequest(request, ms, status, notes, path, onlyWidget)
+}
+
+/**
+ * Every request on a widget's path writes one data point, except a preflight the Worker let
+ * through: the browser sends the token request after it, which writes its own. A refused
+ * preflight is the only trace of that attempt, and counts.
+ */
+export function countsAsTokenRequest(method: string, status: number): boolean {
+  return method !== 'OPTIONS' || status >= 400
+}
+
+/** What the request's data point says: codes, counts and Cloudflare's location, never who. */
+export function requestFacts(request: Request, status: number, ms: number, notes: RequestNotes): RequestFacts {
+  const { failure, widget } = notes
+  const cf = request.cf as { country?: unknown; colo?: unknown } | undefined
+  const left = notes.notes as { dropped?: unknown[]; skipped?: unknown[] } | undefined
+  return {
+    widget: widget?.name ?? '',
+    outcome: outcomeOf(status, notes),
+    reason: failure?.reason.slice(0, 100) ?? '',
+    source: widget?.source ?? '',
+    visitor: notes.visitor ?? 'unknown',
+    country: typeof cf?.country === 'string' ? cf.country.slice(0, 8) : '',
+    colo: typeof cf?.colo === 'string' ? cf.colo.slice(0, 8) : '',
+    status,
+    ms,
+    tokenChars: notes.issued ?? 0,
+    dropped: left?.dropped?.length ?? 0,
+    skipped: left?.skipped?.length ?? 0,
+  }
+}
+
+function outcomeOf(status: number, notes: RequestNotes): string {
+  return notes.failure?.code ?? (notes.issued !== undefined ? TOKEN_ISSUED : String(status))
+}
+
+/** Writes the request's line. Built field by field, in a fixed order: it runs on every request. */
+function logRequest(
+  request: Request,
+  ms: number,
+  status: number,
+  notes: RequestNotes,
+  path: string,
+  onlyWidget: string | undefined,
 ) {
   const { failure } = notes
-  const fields: Record<string, unknown> = {
-    outcome: failure?.code ?? (notes.issued ? TOKEN_ISSUED : String(status)),
-    status,
-  }
+  const fields: Record<string, unknown> = { outcome: outcomeOf(status, notes), status }
   if (failure) {
     fields.reason = failure.reason
     Object.assign(fields, failure.logFields)
   }
   if (notes.notes) Object.assign(fields, notes.notes)
-  if (notes.widget) fields.widget = notes.widget
+  const widget = notes.widget?.name || onlyWidget
+  if (widget) fields.widget = widget
   fields.method = request.method
   fields.path = path.slice(0, 200)
-  fields.ms = Date.now() - started
+  fields.ms = ms
   const ray = request.headers.get('cf-ray')
   if (ray !== null) fields.ray = ray
   logEvent(status >= 500 ? 'error' : notes.warn ? 'warn' : 'info', 'request', fields)

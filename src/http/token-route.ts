@@ -15,7 +15,7 @@ import { issueWidgetToken } from '../token.ts'
 import { NO_STORE } from './error-response.ts'
 import { ALLOW, DROPPED_FIELDS_HEADER } from './headers.ts'
 import { originGuard } from './origin-guard.ts'
-import type { RouteEnv } from './request-log.ts'
+import type { RouteEnv, WidgetNote } from './request-log.ts'
 
 /** A widget as its route needs it: its settings, and its name for the log line. */
 export interface WidgetRoute extends WidgetSettings {
@@ -33,8 +33,15 @@ export interface TokenRoute {
 }
 
 export function tokenRoute(widget: WidgetRoute, source: SessionSource): TokenRoute {
+  // How the request's log line and data point name the widget.
+  const note: WidgetNote = {
+    name: widget.name,
+    source: source.kind,
+    metrics: widget.metrics,
+    logTokensIssued: widget.logTokensIssued,
+  }
   return {
-    guard: originGuard(widget),
+    guard: originGuard(widget, note),
     issue: tokenHandler(widget, source),
     rest(c) {
       if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: ALLOW })
@@ -68,6 +75,7 @@ function tokenHandler(widget: WidgetRoute, source: SessionSource) {
       identityOf,
       beforeLookup: lookupGuard(request, env, widget.rateLimit),
     })
+    c.set('visitor', identity.kind === 'visitor' ? 'signed-in' : 'guest')
     const { fields, skipped, absent } = await admit(identity, request, env, widget)
     const token = { widgetId: widget.widgetId, ttlSeconds: widget.ttlSeconds, key }
     const { token: signed, dropped } = await issueWidgetToken(fields, token, Math.floor(Date.now() / 1000))
@@ -84,7 +92,7 @@ function tokenHandler(widget: WidgetRoute, source: SessionSource) {
       if (skipped.length > 0 || dropped.length > 0) c.set('warn', true)
     }
     c.header('Cache-Control', NO_STORE)
-    c.set('issued', true)
+    c.set('issued', signed.length)
     return c.json({ data: signed })
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { HotRow } from '../../bench/hot.ts'
 import type { BenchResult } from '../../bench/report.ts'
-import { hotTable } from '../../bench/report.ts'
+import { hotTable, variantsTable } from '../../bench/report.ts'
 import { spread } from '../../bench/stats.ts'
 import { replaceSections } from '../../bench/write.ts'
 
@@ -47,6 +47,19 @@ describe('The benchmark report', () => {
     const lines = hotTable(result).split('\n')
     expect(lines.find((line) => line.startsWith('| Worker HS256 '))).toMatch(/\| 0\.75× \| 3\.00× \|$/)
     expect(lines.find((line) => line.startsWith('| Worker RS256 '))).toMatch(/\| 0\.90× \| 3\.60× \|$/)
+  })
+
+  it('Should report a setting against the default it varies, and keep it out of the contenders', () => {
+    const withVariant = {
+      ...result,
+      hot: [...result.hot, row('Worker HS256, lines off', 3600, { variantOf: 'Worker HS256' })],
+    }
+    expect(hotTable(withVariant)).not.toContain('lines off')
+    const line = variantsTable(withVariant)
+      .split('\n')
+      .find((each) => each.startsWith('| Worker HS256, lines off '))
+    // 3600 against 3000 req/s; CPU 278 µs against 333 µs a request.
+    expect(line).toMatch(/\| Worker HS256 \| 3600 ±0% \|.*\| 1\.20× \| −56 \(-17%\) \|$/)
   })
 
   it("Should replace only what lies between a section's markers, and refuse a file without them", () => {

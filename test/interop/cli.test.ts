@@ -67,6 +67,54 @@ describe('npm run check-config', () => {
   })
 })
 
+// Issue 17: the metrics settings go through the validator, and the dataset through the configuration file.
+describe('npm run check-config with metrics', () => {
+  const METRICS = '[vars]\nWIDGET_ID = "w"\nSESSION_ALGORITHMS = ["HS256"]\nMETRICS_BINDING = "TOKEN_METRICS"\n'
+  const DATASET = '\n[[analytics_engine_datasets]]\nbinding = "TOKEN_METRICS"\ndataset = "connect_widget_token"\n'
+
+  it('Should pass a METRICS_BINDING whose dataset the file declares, deployed and locally (a real local binding)', async () => {
+    // Locally the secrets come from the .dev.vars beside the file.
+    const folder = mkdtempSync(join(dir, 'metrics-'))
+    const path = join(folder, 'wrangler.toml')
+    writeFileSync(
+      path,
+      `name = "x"\nmain = "${join(process.cwd(), 'src/index.ts')}"\ncompatibility_date = "2026-11-01"\n${METRICS}${DATASET}`,
+    )
+    writeFileSync(
+      join(folder, '.dev.vars'),
+      `CONNECT_SECRET="${'k'.repeat(44)}"\nSESSION_SECRET="local-session-secret"\n`,
+    )
+    for (const args of [
+      ['--config', path],
+      ['--config', path, '--local'],
+    ]) {
+      const { code, output } = await runScript('scripts/check-config.ts', args)
+      expect(code, output).toBe(0)
+      expect(output).toContain('valid')
+    }
+  })
+
+  it('Should refuse a METRICS_BINDING that names no dataset: deployed, every request would be refused', async () => {
+    const path = configFile(METRICS)
+    const deployed = await runScript('scripts/check-config.ts', ['--config', path])
+    expect(deployed.code).toBe(1)
+    expect(deployed.output).toContain('✗ METRICS_BINDING: "TOKEN_METRICS" names no dataset: add')
+    const local = await runScript('scripts/check-config.ts', ['--config', path, '--local'])
+    expect(local.code).toBe(1)
+    expect(local.output).toContain('✗ METRICS_BINDING: no Analytics Engine dataset is bound as "TOKEN_METRICS"')
+  })
+
+  it('Should refuse LOG_TOKENS_ISSUED = false without METRICS_BINDING, and a misspelt setting', async () => {
+    const path = configFile(
+      '[vars]\nWIDGET_ID = "w"\nSESSION_ALGORITHMS = ["HS256"]\nLOG_TOKENS_ISSUED = false\nMETRICS_BINDNG = "X"\n',
+    )
+    const { code, output } = await runScript('scripts/check-config.ts', ['--config', path])
+    expect(code).toBe(1)
+    expect(output).toContain('✗ LOG_TOKENS_ISSUED: = false needs METRICS_BINDING')
+    expect(output).toContain('✗ METRICS_BINDNG: is not a setting of this Worker; did you mean METRICS_BINDING?')
+  })
+})
+
 describe('npm run deploy', () => {
   it('Should not reach wrangler deploy when the check fails', async () => {
     const { code, output } = await runScript('scripts/deploy.ts', ['--config', configFile(MISTAKES), '--dry-run'])

@@ -46,6 +46,8 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
   it('Should show the coded refusal when the visitor has not signed in', async () => {
     await page.click('#run-same')
     await expect.poll(() => page.textContent('#outcome')).toContain('No chat token: 401 SESSION_MISSING')
+    // Issue 17: the data point the refusal would write, as it is counted.
+    expect(await page.textContent('#data-point')).toMatch(/blob1outcomeSESSION_MISSING.*blob4visitorguest/)
   })
 
   it('Should refuse, and never say "Signed in" for, a demo session too large for a cookie', async () => {
@@ -67,6 +69,9 @@ describe.skipIf(!chromiumPath && !required)('The demo page in Chromium', () => {
     expect(verdicts).toEqual(Array(verdicts.length).fill('pass'))
     expect(await page.textContent('#rules')).toContain('signature')
     expect(await page.textContent('#attributes')).toContain('Ann Lee')
+    const point = await page.textContent('#data-point')
+    expect(point).toMatch(/blob1outcomeTOKEN_ISSUED.*blob3sourcejwt.*blob4visitorsigned-in/)
+    expect(point).not.toContain('Ann Lee')
     expect(await page.textContent('#expires')).toMatch(/^expires in (5 min 0|4 min 5\d) s$/)
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
   })

@@ -167,7 +167,7 @@ describe('Optional fields a token leaves out, for the demo page', () => {
     const cookie = sessionFrom(await fetchDev(unusableTier))
     const response = await fetchDev('/token', { cookie, headers: { Origin: 'http://localhost:8080' } })
     expect(response.headers.get('Access-Control-Expose-Headers')).toBe(
-      'X-Connect-Dropped-Attributes, X-Connect-Skipped-Attributes',
+      'X-Connect-Dropped-Attributes, X-Connect-Skipped-Attributes, X-Connect-Data-Point',
     )
   })
 

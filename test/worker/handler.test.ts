@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { jwtVerify } from 'jose'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { InvalidConfigError } from '../../src/errors'
 import { widgetToken } from '../../src/handler'
 import { jwks } from '../../src/session/jwks'
@@ -142,6 +142,56 @@ describe('widgetToken() options', () => {
     expect(() => jwks('http://login.example.com/jwks')).toThrow(/^jwks\(\): 1 problem: url: must be an https:\/\/ URL/)
     expect(() => jwtCookie({ algorithms: ['RS256'], jwksUrl: 'https://login.example.com/jwks' } as never)).toThrow(
       /jwksUrl: is not an option of jwtCookie\(\)/,
+    )
+  })
+})
+
+// Issue 17: the library's route records through the middleware the standalone Worker does (test/worker/metrics.test.ts).
+describe('widgetToken() with metrics', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it("Should write the app's token requests to the dataset it names, under the widget's name", async () => {
+    const points: unknown[] = []
+    const app = hostApp({ name: 'support', metrics: 'CHAT_METRICS' })
+    const request = new Request('https://shop.example/token', {
+      ...(await withSession()),
+      cf: { country: 'DE', colo: 'FRA' },
+    })
+    const response = await app.request(request, undefined, {
+      ...ENV,
+      CHAT_METRICS: { writeDataPoint: (point: unknown) => points.push(point) },
+    })
+    expect(response.status).toBe(200)
+    expect(points).toEqual([
+      {
+        indexes: ['support'],
+        blobs: ['TOKEN_ISSUED', 'support', 'jwt', 'signed-in', 'DE', 'FRA', ''],
+        doubles: [200, expect.any(Number), ((await response.json()) as { data: string }).data.length, 0, 0],
+      },
+    ])
+  })
+
+  it('Should answer as ever when the app binds no such dataset, and say so once', async () => {
+    const warn = vi.spyOn(console, 'warn')
+    const app = hostApp({ metrics: 'UNBOUND_METRICS' })
+    const statuses = [(await app.request('/token', {}, ENV)).status, (await app.request('/token', {}, ENV)).status]
+    expect(statuses).toEqual([401, 401])
+    const failures = warn.mock.calls.filter(([line]) => String(line).includes('metrics_write_failed'))
+    expect(failures.map(([line]) => JSON.parse(String(line)))).toEqual([
+      {
+        level: 'warn',
+        event: 'metrics_write_failed',
+        binding: 'UNBOUND_METRICS',
+        error: { name: 'TypeError', message: 'no Analytics Engine dataset is bound' },
+      },
+    ])
+  })
+
+  it('Should check its metrics options as the vars are checked', () => {
+    expect(() => hostApp({ logTokensIssued: false })).toThrow(
+      'logTokensIssued: = false needs metrics: without a data point, a token issued would leave no trace',
     )
   })
 })

@@ -88,7 +88,9 @@ describe('Options nested under guests are checked like the others', () => {
 describe('Calls that are not options at all', () => {
   it('Should refuse widgetToken() without options, coded, not with a TypeError of its own', () => {
     expect(problemsOf(undefined)).toEqual([
-      'options: must be an object of options (widgetId, session, secret, mapping, ttlSeconds, origins, guests, rateLimit, name) for widgetToken()',
+      expect.stringMatching(
+        /^options: must be an object of options \(widgetId, session, secret, .*\) for widgetToken\(\)$/,
+      ),
     ])
   })
 
