@@ -1,7 +1,8 @@
 /**
  * @module `npm run examples`: the examples as their users run them, on the packed package. Packs
- * it (`npm pack` builds `dist/lib`), installs the tarball into each example of `examples/`, then
- * type-checks each against the package's own declarations and runs its tests in workerd. The
+ * it (`npm pack` builds `dist/lib`), installs the tarball into each example of `examples/` with
+ * the example's own dependencies, then runs its own `npm run typecheck` (against the package's
+ * declarations) and `npm test` (in workerd). The
  * tarball itself first: its file list, and publint's strict check of its exports and types. CI runs
  * it after the suite; the installs stay (gitignored), for `npm run sizes -- --installed`.
  */
@@ -39,8 +40,9 @@ for (const example of exampleDirs()) {
   console.log(`\n== examples/${name}: install the tarball, typecheck, test`)
   try {
     installInto(example, tarball)
-    execFileSync(bin('tsc'), ['-p', join(example, 'tsconfig.json')], { stdio: 'inherit' })
-    execFileSync(bin('vitest'), ['run', '--root', example], { stdio: 'inherit' })
+    // The example's own scripts and tools, as someone who copied it out of the repository runs them.
+    execFileSync('npm', ['run', 'typecheck'], { cwd: example, stdio: 'inherit' })
+    execFileSync('npm', ['test'], { cwd: example, stdio: 'inherit' })
   } catch {
     failed += 1
     console.log(`✗ examples/${name} failed`)

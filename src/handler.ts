@@ -70,7 +70,8 @@ export interface WidgetTokenOptions {
 
 export type { ContactFieldValues, MappingFunction, SecretRef, SessionSource }
 
-const OPTIONS = [
+/** The options `widgetToken()` knows (the README's table lists each). */
+export const WIDGET_TOKEN_OPTIONS = [
   'widgetId',
   'session',
   'secret',
@@ -124,7 +125,8 @@ const TURNSTILE_OPTIONS = ['secret', 'verifyUrl']
 
 function checkedRoute(options: WidgetTokenOptions, call: string): TokenRoute {
   const problems = new ConfigProblems()
-  if (!checkOptions(options, OPTIONS, problems, { call })) throw new InvalidConfigError(problems.found, call)
+  if (!checkOptions(options, WIDGET_TOKEN_OPTIONS, problems, { call }))
+    throw new InvalidConfigError(problems.found, call)
   const { guests, session } = options
   if (guests !== undefined && checkOptions(guests, GUEST_OPTIONS, problems, { call, key: 'guests' })) {
     const { turnstile } = guests

@@ -9,8 +9,8 @@ import { ERROR_CODES } from '../../src/errors'
 type Vars = Record<string, string>
 /** The registry and the widget's vars, as the Worker bundles them (their modules are Workers code). */
 const { PROVIDERS, SOURCES, WIDGET_VARS } = await importWorkerModule<{
-  SOURCES: Record<string, { vars: Vars } | undefined>
-  PROVIDERS: Record<string, { vars: Vars } | undefined>
+  SOURCES: Record<string, { vars: Vars; options?: string[] } | undefined>
+  PROVIDERS: Record<string, { vars: Vars; options?: string[] } | undefined>
   WIDGET_VARS: Vars
 }>(['src/config/sources.ts', 'src/config/widget.ts'])
 
@@ -56,6 +56,51 @@ describe('README.md', () => {
       expect(code).toBe(file)
     },
   )
+
+  // "Use it in your own app": the options tables are the code's own lists.
+  const tableAfter = (lead: string) => {
+    const start = readme.indexOf('| option |', readme.indexOf(lead))
+    const rows = readme.slice(start, readme.indexOf('\n\n', start)).split('\n').slice(2)
+    return rows.map((row) => row.split(' | ').map((cell) => cell.replace(/^\| /, '').replace(/ \|$/, '')))
+  }
+
+  it('Should list every option of widgetToken(), and the var each stands for', async () => {
+    const { WIDGET_TOKEN_OPTIONS } = await importWorkerModule<{ WIDGET_TOKEN_OPTIONS: string[] }>('src/handler.ts')
+    const rows = tableAfter('The options of `widgetToken()` and `widgetTokenFetch()`')
+    const nested = ['guests.mapping', 'guests.turnstile.secret', 'guests.turnstile.verifyUrl']
+    expect(rows.map(([option]) => option.replaceAll('`', '')).sort()).toEqual(
+      [...WIDGET_TOKEN_OPTIONS.filter((option) => option !== 'guests'), ...nested].sort(),
+    )
+    for (const [, , vars] of rows) {
+      for (const [, name] of vars.matchAll(/`([A-Z_]+)`/g)) expect(Object.keys(SETTINGS)).toContain(name)
+    }
+  })
+
+  it("Should list every session factory's options, each with the var the recipe reads it from", () => {
+    const recipeOf: Record<string, string> = { jwtCookie: 'jwt', kvSessions: 'kv', nextAuthV4: 'nextauth-v4' }
+    const start = readme.indexOf('| factory | sessions | options (the var each stands for) |')
+    const rows = readme.slice(start, readme.indexOf('\n\n', start)).split('\n').slice(2)
+    const listed = rows.map((row) => {
+      const [factory, , options] = row.split(' | ').map((cell) => cell.replace(/^\| /, '').replace(/ \|$/, ''))
+      const name = factory.replace(/^`(\w+)\(\)`$/, '$1')
+      // Each option, and the var in the parentheses after it (`keys` names its key specs instead).
+      const pairs = [...options.matchAll(/`(\w+)` \((?:`([A-Z0-9_]+)`|[^)]*\))\)?/g)].map(([, option, env]) => [
+        option,
+        env,
+      ])
+      return { recipe: recipeOf[name] ?? name, pairs }
+    })
+    const recipes = { ...SOURCES, ...PROVIDERS }
+    expect(listed.map(({ recipe }) => recipe).sort()).toEqual(Object.keys(recipes).sort())
+    for (const { recipe, pairs } of listed) {
+      const { vars, options } = recipes[recipe] as { vars: Vars; options?: string[] }
+      expect(
+        pairs.map(([option]) => option),
+        recipe,
+      ).toEqual(options ?? Object.keys(vars))
+      for (const [option, env] of pairs) expect(env, `${recipe}: ${option}`).toBe(vars[option] || undefined)
+    }
+  })
 
   it('Should show both examples', () => {
     expect([...readme.matchAll(/```ts\n\/\/ (examples\/\S+)/g)].map((match) => match[1])).toEqual([

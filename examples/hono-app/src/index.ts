@@ -1,20 +1,24 @@
 /**
  * @module The shop's Worker: its own routes, and the widget's token on `/chat/token`, verifying
  * the shop's own session cookie (a JWT signed with `SESSION_SECRET`) and signing with the
- * widget's key (`CONNECT_SECRET`).
+ * widget's key (`CONNECT_SECRET`). The widget id and the issuer are the environment's vars.
  */
+import { env } from 'cloudflare:workers'
 import { jwtCookie, widgetToken } from 'connect-widget-token'
-import { shop } from './shop'
+import { type ShopBindings, shop } from './shop'
+
+// What differs by environment comes from the app's own vars, read once when the Worker starts.
+const { CHAT_WIDGET_ID, SHOP_ISSUER } = env as unknown as ShopBindings
 
 shop.all(
   '/chat/token',
   widgetToken({
-    widgetId: 'support-chat-widget',
+    widgetId: CHAT_WIDGET_ID,
     session: jwtCookie({
       cookie: '__Host-session',
       algorithms: ['HS256'],
       secret: 'SESSION_SECRET',
-      issuer: 'https://shop.example.com',
+      issuer: SHOP_ISSUER,
     }),
     mapping: [
       { to: 'attributes.memberId', claim: 'sub', required: true },

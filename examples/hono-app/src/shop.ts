@@ -6,6 +6,9 @@ import { Hono } from 'hono'
 
 export interface ShopBindings {
   SHOP_NAME: string
+  /** The chat widget's id and the issuer of the shop's sessions: they differ by environment. */
+  CHAT_WIDGET_ID: string
+  SHOP_ISSUER: string
   /** Secrets: the widget's security key, and the key the shop signs its session cookies with. */
   CONNECT_SECRET: string
   SESSION_SECRET: string
