@@ -17,11 +17,14 @@ import { Hono } from 'hono/tiny'
 import type { ContactFieldValues, MappingFunction } from './attributes.ts'
 import { checkOptions, type SecretRef } from './config/input.ts'
 import { ConfigProblems } from './config/problems.ts'
-import { readWidgetSettings, WIDGET_VARS, type WidgetSettingName } from './config/widget.ts'
+import { DEFAULT_WIDGET_SECRET, readWidgetSettings, type WidgetSettingName } from './config/widget.ts'
 import { InvalidConfigError } from './errors.ts'
+import type { RateLimiter } from './guards/rate-limit.ts'
+import type { Turnstile } from './guards/turnstile.ts'
 import { failureResponse } from './http/error-response.ts'
 import { logContext, type RouteEnv } from './http/request-log.ts'
 import { type TokenRoute, tokenRoute } from './http/token-route.ts'
+import type { Metrics } from './metrics.ts'
 import type { SessionSource } from './session/source.ts'
 
 /** One entry of a mapping: where one field of the widget token comes from (README, "The contact mapping"). */
@@ -55,20 +58,20 @@ export interface WidgetTokenOptions {
   /** Visitors not signed in get a token with these literal fields; absent: `401 SESSION_MISSING`. */
   guests?: {
     mapping?: MappingEntry[]
-    /** Guests must pass Turnstile: the secret's binding (or a function), and siteverify's URL. */
-    turnstile?: { secret: SecretRef; verifyUrl?: string }
+    /** Guests must pass Turnstile: `turnstile({ secret: 'TURNSTILE_SECRET' })`. */
+    turnstile?: Turnstile
   }
-  /** The name of a `[[ratelimits]]` binding limiting tokens per client IP (guests) or subject. */
-  rateLimit?: string
-  /** The name of an `[[analytics_engine_datasets]]` binding: one data point per token request (README, "Operations"). */
-  metrics?: string
+  /** Tokens per client IP (guests) or subject: `rateLimiter('NAME')`, NAME a `[[ratelimits]]` binding. */
+  rateLimit?: RateLimiter
+  /** One data point per token request (README, "Operations"): `analyticsEngine('NAME')`, NAME a dataset binding. */
+  metrics?: Metrics
   /** With `metrics`, `false` leaves out the log line of a token issued without a warning (refusals always log). */
   logTokensIssued?: boolean
   /** The widget's name in log lines and data points (default: its id). */
   name?: string
 }
 
-export type { ContactFieldValues, MappingFunction, SecretRef, SessionSource }
+export type { ContactFieldValues, MappingFunction, Metrics, RateLimiter, SecretRef, SessionSource, Turnstile }
 
 /** The options `widgetToken()` knows (the README's table lists each). */
 export const WIDGET_TOKEN_OPTIONS = [
@@ -121,29 +124,17 @@ export function widgetTokenFetch(
 }
 
 const GUEST_OPTIONS = ['mapping', 'turnstile']
-const TURNSTILE_OPTIONS = ['secret', 'verifyUrl']
 
 function checkedRoute(options: WidgetTokenOptions, call: string): TokenRoute {
   const problems = new ConfigProblems()
   if (!checkOptions(options, WIDGET_TOKEN_OPTIONS, problems, { call }))
     throw new InvalidConfigError(problems.found, call)
   const { guests, session } = options
-  if (guests !== undefined && checkOptions(guests, GUEST_OPTIONS, problems, { call, key: 'guests' })) {
-    const { turnstile } = guests
-    if (
-      turnstile !== undefined &&
-      checkOptions(turnstile, TURNSTILE_OPTIONS, problems, { call, key: 'guests.turnstile' })
-    ) {
-      // Turnstile on means a secret to verify with: without one, guests would pass unchallenged.
-      if (turnstile.secret === undefined) {
-        problems.add('guests.turnstile.secret', 'is required: the name of the binding that holds the Turnstile secret')
-      }
-    }
-  }
+  if (guests !== undefined) checkOptions(guests, GUEST_OPTIONS, problems, { call, key: 'guests' })
   if (typeof session?.identify !== 'function') {
     problems.add('session', 'is required: a session source such as jwtCookie({ … }) or cognito({ … })')
   }
-  const settings = readWidgetSettings(optionsInput(options), problems)
+  const settings = readWidgetSettings(optionsInput(options), problems, {})
   if (problems.found.length > 0 || !settings) throw new InvalidConfigError(problems.found, call)
   return tokenRoute({ ...settings, name: options.name ?? settings.widgetId }, session)
 }
@@ -153,22 +144,22 @@ function optionsInput(options: WidgetTokenOptions) {
   const { guests } = options
   const values: Record<WidgetSettingName, unknown> = {
     widgetId: options.widgetId,
-    secret: options.secret ?? WIDGET_VARS.secret,
+    secret: options.secret ?? DEFAULT_WIDGET_SECRET,
     ttlSeconds: options.ttlSeconds,
     origins: options.origins,
     mapping: options.mapping,
     guests: guests === undefined ? undefined : 'allow',
     guestMapping: guests?.mapping,
-    turnstileSecret: guests?.turnstile?.secret,
-    turnstileVerifyUrl: guests?.turnstile?.verifyUrl,
+    turnstile: guests?.turnstile,
+    turnstileSecret: undefined,
+    turnstileVerifyUrl: undefined,
     rateLimit: options.rateLimit,
     metrics: options.metrics,
     logTokensIssued: options.logTokensIssued,
   }
   const keys: Partial<Record<WidgetSettingName, string>> = {
     guestMapping: 'guests.mapping',
-    turnstileSecret: 'guests.turnstile.secret',
-    turnstileVerifyUrl: 'guests.turnstile.verifyUrl',
+    turnstile: 'guests.turnstile',
   }
   return {
     form: 'options' as const,

@@ -3,8 +3,8 @@
  * Amazon Connect field comes from. Parsed and validated once, when configuration loads.
  */
 
+import { checkOptions } from './config/input.ts'
 import { ConfigProblems } from './config/problems.ts'
-import { closest } from './config/settings.ts'
 import { isRecord, structured } from './config/values.ts'
 import {
   ATTRIBUTE_KEY_PATTERN,
@@ -39,7 +39,7 @@ export interface MappingRule {
   serializeJson: boolean
 }
 
-const RULE_KEYS = new Set(['to', 'claim', 'value', 'default', 'required', 'serialize'])
+const RULE_KEYS = ['to', 'claim', 'value', 'default', 'required', 'serialize']
 
 export function parseMapping(key: string, raw: unknown): MappingRule[] {
   const entries = structured(key, raw ?? [])
@@ -70,14 +70,9 @@ function targetKey(target: FieldTarget): string {
 
 function parseRule(key: string, entry: unknown): MappingRule {
   if (!isRecord(entry)) throw new ConfigError(key, 'must be a table such as { to = "attributes.name", claim = "name" }')
-  for (const name of Object.keys(entry)) {
-    if (!RULE_KEYS.has(name)) {
-      throw new ConfigError(
-        `${key}.${name}`,
-        `unknown setting; did you mean ${closest(name, RULE_KEYS)}? (expected one of ${[...RULE_KEYS].join(', ')})`,
-      )
-    }
-  }
+  const unknown = new ConfigProblems()
+  checkOptions(entry, RULE_KEYS, unknown, { key })
+  unknown.throwIfAny()
   if (typeof entry.to !== 'string') throw new ConfigError(`${key}.to`, 'is required and must be a string')
   const hasClaim = entry.claim !== undefined
   if (hasClaim === (entry.value !== undefined)) {

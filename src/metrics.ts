@@ -9,6 +9,9 @@
  * read them from `DATA_POINT_COLUMNS`. `writeDataPoint` returns at once (the runtime sends the
  * point after the answer), and a binding that throws never changes an answer: it is logged once.
  */
+import { requiredString } from './config/values.ts'
+import { ConfigError, InvalidConfigError } from './errors.ts'
+import { outcomeOf, type RequestNotes } from './http/request-log.ts'
 import { describeUnexpected, logEvent } from './log.ts'
 
 /** What a request is known to have been, for its data point. */
@@ -82,6 +85,66 @@ export function dataPoint(facts: RequestFacts): DataPoint {
   return point
 }
 
+/**
+ * Where a widget's data points go: `metrics: analyticsEngine('TOKEN_METRICS')` in your own app,
+ * `METRICS_BINDING` for the standalone Worker. A spec, as `jwks(url)` is one: an app without
+ * metrics bundles none of this.
+ */
+export interface Metrics {
+  readonly kind: 'analyticsEngine'
+  /** The dataset binding's name, looked up in the request's env. */
+  readonly binding: string
+  /** Writes the request's data point without waiting; never throws (a failing binding is logged once). */
+  write(
+    env: Record<string, unknown> | undefined,
+    request: Request,
+    status: number,
+    ms: number,
+    notes: RequestNotes,
+  ): void
+}
+
+export function isMetrics(value: unknown): value is Metrics {
+  return typeof value === 'object' && value !== null && (value as Metrics).kind === 'analyticsEngine'
+}
+
+/** The Workers Analytics Engine dataset bound as `binding` (an `[[analytics_engine_datasets]]` entry's `binding`). */
+export function analyticsEngine(binding: string): Metrics {
+  try {
+    requiredString('binding', binding)
+  } catch (error) {
+    throw error instanceof ConfigError ? new InvalidConfigError([error], 'analyticsEngine()') : error
+  }
+  return {
+    kind: 'analyticsEngine',
+    binding,
+    write: (env, request, status, ms, notes) =>
+      writeMetrics(env, binding, dataPoint(requestFacts(request, status, ms, notes))),
+  }
+}
+
+/** What the request's data point says: codes, counts and Cloudflare's location, never who. */
+export function requestFacts(request: Request, status: number, ms: number, notes: RequestNotes): RequestFacts {
+  const { failure, widget } = notes
+  // `cf` is the Workers runtime's own (its type is not `Request`'s in the tools that read these columns).
+  const cf = (request as { cf?: { country?: unknown; colo?: unknown } }).cf
+  const left = notes.notes as { dropped?: unknown[]; skipped?: unknown[] } | undefined
+  return {
+    widget: widget?.name ?? '',
+    outcome: outcomeOf(status, notes),
+    reason: failure?.reason.slice(0, 100) ?? '',
+    source: widget?.source ?? '',
+    visitor: notes.visitor ?? 'unknown',
+    country: typeof cf?.country === 'string' ? cf.country.slice(0, 8) : '',
+    colo: typeof cf?.colo === 'string' ? cf.colo.slice(0, 8) : '',
+    status,
+    ms,
+    tokenChars: notes.issued ?? 0,
+    dropped: left?.dropped?.length ?? 0,
+    skipped: left?.skipped?.length ?? 0,
+  }
+}
+
 /** The part of a dataset binding this Worker uses. */
 export interface MetricsDataset {
   writeDataPoint(point: DataPoint): void
@@ -95,7 +158,7 @@ const warned = new Set<string>()
  * binding that is missing or throws leaves the answer as it is, and is logged once per isolate
  * as a warning naming the binding and the error, never the point.
  */
-export function writeMetrics(env: Record<string, unknown> | undefined, binding: string, point: DataPoint): void {
+function writeMetrics(env: Record<string, unknown> | undefined, binding: string, point: DataPoint): void {
   try {
     const dataset = env?.[binding] as MetricsDataset | undefined
     if (typeof dataset?.writeDataPoint !== 'function') throw new TypeError('no Analytics Engine dataset is bound')

@@ -1,31 +1,45 @@
 /**
  * @module A widget's guests and their guards: the anonymous policy with its literal-only
- * mapping, Cloudflare Turnstile, and rate limiting (a `[[ratelimits]]` binding).
+ * mapping, Cloudflare Turnstile, and rate limiting (a `[[ratelimits]]` binding). The guards
+ * are specs (`turnstile({ … })`, `rateLimiter(name)`): the standalone Worker makes them from its
+ * vars through `GuardMakers`, so that an app that uses neither bundles neither.
  */
 
 import { ConfigError } from '../errors.ts'
-import { unboundRateLimiter } from '../guards/rate-limit.ts'
-import { DEFAULT_TURNSTILE_VERIFY_URL, type TurnstileConfig } from '../guards/turnstile.ts'
+import { isRateLimiter, type RateLimiter, unboundRateLimiter } from '../guards/rate-limit.ts'
+import { isTurnstile, type Turnstile } from '../guards/turnstile.ts'
 import { type MappingRule, parseMapping } from '../mapping.ts'
-import { type SettingsInput, secretRef } from './input.ts'
+import type { SettingsInput } from './input.ts'
 import type { ConfigProblems } from './problems.ts'
-import { optionalString, secureUrl } from './values.ts'
+import { optionalString } from './values.ts'
 
-/** Guests' options, and their vars: `guests` is the policy (`widgetToken()` takes an object). */
+/**
+ * Guests' options, and their vars: `guests` is the policy (`widgetToken()` takes an object);
+ * `turnstile` is an option only (a spec), its vars `turnstileSecret` and `turnstileVerifyUrl`.
+ */
 export const GUEST_VARS = {
   guests: 'ANONYMOUS_POLICY',
   guestMapping: 'ANONYMOUS_MAPPING',
+  turnstile: '',
   turnstileSecret: 'TURNSTILE_SECRET',
   turnstileVerifyUrl: 'TURNSTILE_VERIFY_URL',
 } as const
 
 type Name = keyof typeof GUEST_VARS
 
-export type AnonymousConfig =
-  | { policy: 'deny' }
-  | { policy: 'allow'; mapping: MappingRule[]; turnstile?: TurnstileConfig }
+/** What turns vars into guards: the standalone Worker, which reads vars, imports them. */
+export interface GuardMakers {
+  turnstile?: (input: SettingsInput<'turnstileSecret' | 'turnstileVerifyUrl'>) => Turnstile | undefined
+  rateLimiter?: (binding: string) => RateLimiter
+}
 
-export function readAnonymousConfig(input: SettingsInput<Name>, problems: ConfigProblems): AnonymousConfig | undefined {
+export type AnonymousConfig = { policy: 'deny' } | { policy: 'allow'; mapping: MappingRule[]; turnstile?: Turnstile }
+
+export function readAnonymousConfig(
+  input: SettingsInput<Name>,
+  problems: ConfigProblems,
+  makers: GuardMakers = {},
+): AnonymousConfig | undefined {
   const key = input.key('guests')
   const policy = problems.read(() => optionalString(key, input.value('guests')) ?? 'deny')
   if (policy === undefined) return undefined
@@ -34,13 +48,13 @@ export function readAnonymousConfig(input: SettingsInput<Name>, problems: Config
     return undefined
   }
   if (policy === 'deny') {
-    for (const name of ['guestMapping', 'turnstileSecret', 'turnstileVerifyUrl'] as const) {
+    for (const name of ['guestMapping', 'turnstile', 'turnstileSecret', 'turnstileVerifyUrl'] as const) {
       if (input.value(name) !== undefined) problems.add(input.key(name), `applies only with ${key} = "allow"`)
     }
     return { policy }
   }
   const mapping = problems.read(() => readLiteralMapping(input))
-  const turnstile = problems.read(() => readTurnstile(input))
+  const turnstile = problems.read(() => readTurnstileGuard(input, makers))
   if (!mapping) return undefined
   return { policy, mapping, turnstile }
 }
@@ -57,29 +71,35 @@ function readLiteralMapping(input: SettingsInput<Name>): MappingRule[] {
   return rules
 }
 
-/** Turnstile when its secret is set (vars: with the secrets at hand, or before a deployment, whenever named). */
-function readTurnstile(input: SettingsInput<Name>): TurnstileConfig | undefined {
-  const secret = secretRef(input, 'turnstileSecret', { required: false })
-  const key = input.key('turnstileVerifyUrl')
-  const given = optionalString(key, input.value('turnstileVerifyUrl'))
-  const url = secureUrl(key, given ?? DEFAULT_TURNSTILE_VERIFY_URL)
-  // A verify URL says Turnstile was meant: without its secret, guests would pass unchallenged.
-  const secretsKnown = input.form === 'options' || input.env !== undefined
-  if (given !== undefined && secret === undefined && secretsKnown) {
-    throw new ConfigError(
-      key,
-      `applies only with ${input.key('turnstileSecret')} set: without it, guests are not challenged`,
-    )
-  }
-  return secret === undefined ? undefined : { secret, verifyUrl: url }
+/** Options: a `turnstile({ … })` spec; vars: one made from them, when the secret is set. */
+function readTurnstileGuard(input: SettingsInput<Name>, makers: GuardMakers): Turnstile | undefined {
+  if (input.form === 'vars') return makers.turnstile?.(input)
+  const given = input.value('turnstile')
+  if (given === undefined) return undefined
+  if (!isTurnstile(given))
+    throw new ConfigError(input.key('turnstile'), "must be turnstile({ secret: 'TURNSTILE_SECRET' })")
+  return given
 }
 
-/** The name of a `[[ratelimits]]` binding; with the env at hand (the standalone Worker), it must be bound. */
-export function readRateLimitBinding(input: SettingsInput<'rateLimit'>): string | undefined {
+/**
+ * The rate limiter: options, a `rateLimiter(name)` spec; vars, one made from the binding's name.
+ * With the env at hand (the standalone Worker), it must be bound.
+ */
+export function readRateLimiter(input: SettingsInput<'rateLimit'>, makers: GuardMakers = {}): RateLimiter | undefined {
   const key = input.key('rateLimit')
-  const binding = optionalString(key, input.value('rateLimit'))
-  if (binding === undefined) return undefined
-  const limiter = input.env?.[binding] as { limit?: unknown } | undefined
-  if (input.env && typeof limiter?.limit !== 'function') throw unboundRateLimiter(key, binding)
-  return binding
+  let limiter: RateLimiter | undefined
+  if (input.form === 'options') {
+    const given = input.value('rateLimit')
+    if (given !== undefined && !isRateLimiter(given)) {
+      throw new ConfigError(key, "must be rateLimiter('NAME'), NAME a [[ratelimits]] binding")
+    }
+    limiter = given
+  } else {
+    const binding = optionalString(key, input.value('rateLimit'))
+    limiter = binding === undefined ? undefined : makers.rateLimiter?.(binding)
+  }
+  if (!limiter) return undefined
+  const bound = input.env?.[limiter.binding] as { limit?: unknown } | undefined
+  if (input.env && typeof bound?.limit !== 'function') throw unboundRateLimiter(key, limiter.binding)
+  return limiter
 }

@@ -42,8 +42,8 @@ export function fromVars<Name extends string>(
 
 /** A library user's options, each under its own name. */
 /**
- * The one check of a library user's options object, wherever it sits (`widgetToken({ … })`,
- * `guests.turnstile`, `jwtCookie({ … })`): an object, with known names only, each unknown one
+ * The one check of an options object, wherever it sits (`widgetToken({ … })`, `guests`,
+ * `jwtCookie({ … })`, a mapping entry): an object, with known names only, each unknown one
  * named with the closest known one. An unknown name is never ignored: `guests: { maping }` would
  * otherwise give guests a token with no attributes, and `turnstile: { secrte }` no challenge.
  */
@@ -51,16 +51,16 @@ export function checkOptions(
   options: unknown,
   known: readonly string[],
   problems: ConfigProblems,
-  at: { call: string; key?: string },
+  at: { call?: string; key?: string },
 ): options is Record<string, unknown> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    problems.add(at.key ?? 'options', `must be an object of options (${known.join(', ')}) for ${at.call}`)
+    problems.add(at.key ?? 'options', `must be an object of options (${known.join(', ')}) for ${at.call ?? at.key}`)
     return false
   }
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue
     const key = at.key ? `${at.key}.${name}` : name
-    const within = at.key ? `${at.key} of ${at.call}` : at.call
+    const within = [at.key, at.call].filter(Boolean).join(' of ')
     problems.add(key, `is not an option of ${within}; did you mean ${closest(name, known)}? (use ${known.join(', ')})`)
   }
   return true

@@ -4,6 +4,7 @@
  * log line of its own once the data point holds it.
  */
 import { ConfigError } from '../errors.ts'
+import { analyticsEngine, isMetrics, type Metrics } from '../metrics.ts'
 import { fromVars, type SettingsInput } from './input.ts'
 import { optionalBoolean, optionalString } from './values.ts'
 
@@ -16,21 +17,31 @@ export const METRICS_VARS = {
 type Name = keyof typeof METRICS_VARS
 
 /**
- * The name of an `[[analytics_engine_datasets]]` binding; with the env at hand (the standalone
- * Worker), it must be bound.
+ * The dataset: options, an `analyticsEngine(name)` spec; vars, one made from the binding's name
+ * by `make` (the standalone Worker's). With the env at hand (the standalone Worker), it must be bound.
  */
-export function readMetricsBinding(input: SettingsInput<Name>): string | undefined {
+export function readMetrics(input: SettingsInput<Name>, make?: (binding: string) => Metrics): Metrics | undefined {
   const key = input.key('metrics')
-  const binding = optionalString(key, input.value('metrics'))
-  if (binding === undefined) return undefined
-  const dataset = input.env?.[binding] as { writeDataPoint?: unknown } | undefined
+  let metrics: Metrics | undefined
+  if (input.form === 'options') {
+    const given = input.value('metrics')
+    if (given !== undefined && !isMetrics(given)) {
+      throw new ConfigError(key, "must be analyticsEngine('NAME'), NAME an [[analytics_engine_datasets]] binding")
+    }
+    metrics = given
+  } else {
+    const binding = optionalString(key, input.value('metrics'))
+    metrics = binding === undefined ? undefined : make?.(binding)
+  }
+  if (!metrics) return undefined
+  const dataset = input.env?.[metrics.binding] as { writeDataPoint?: unknown } | undefined
   if (input.env && typeof dataset?.writeDataPoint !== 'function') {
     throw new ConfigError(
       key,
-      `no Analytics Engine dataset is bound as "${binding}" ([[analytics_engine_datasets]] in the wrangler configuration)`,
+      `no Analytics Engine dataset is bound as "${metrics.binding}" ([[analytics_engine_datasets]] in the wrangler configuration)`,
     )
   }
-  return binding
+  return metrics
 }
 
 /** Success lines may be left out only where the data point counts them. */
@@ -52,7 +63,7 @@ export function readLogTokensIssued(input: SettingsInput<Name>): boolean {
  */
 export function metricsOfInvalidConfig(env: Record<string, unknown>) {
   try {
-    const metrics = readMetricsBinding(fromVars(env, METRICS_VARS, { secretsGiven: true }))
+    const metrics = readMetrics(fromVars(env, METRICS_VARS, { secretsGiven: true }), analyticsEngine)
     return metrics === undefined ? undefined : { name: '', source: '', metrics, logTokensIssued: true }
   } catch {
     return undefined

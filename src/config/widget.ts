@@ -8,25 +8,35 @@ import { type ContactRules, isMappingFunction } from '../attributes.ts'
 import { cacheScopeOf } from '../cache-scope.ts'
 import { CONNECT_SECRET_LENGTH, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from '../constants.ts'
 import { ConfigError } from '../errors.ts'
+import type { RateLimiter } from '../guards/rate-limit.ts'
 import { parseMapping } from '../mapping.ts'
+import type { Metrics } from '../metrics.ts'
 import { type OriginPolicy, parseOriginPolicy } from '../origins.ts'
-import { type AnonymousConfig, GUEST_VARS, readAnonymousConfig, readRateLimitBinding } from './guards.ts'
+import { type AnonymousConfig, GUEST_VARS, type GuardMakers, readAnonymousConfig, readRateLimiter } from './guards.ts'
 import { requireSecret, type SecretRef, type SettingsInput, secretRef } from './input.ts'
-import { METRICS_VARS, readLogTokensIssued, readMetricsBinding } from './metrics.ts'
+import { METRICS_VARS, readLogTokensIssued, readMetrics } from './metrics.ts'
 import type { ConfigProblems } from './problems.ts'
 import { integerInRange, requiredString, stringList } from './values.ts'
 
-/** A widget's options, and the vars the standalone Worker reads them from. */
-export const WIDGET_VARS = {
-  widgetId: 'WIDGET_ID',
-  secret: 'CONNECT_SECRET',
-  ttlSeconds: 'TOKEN_TTL_SECONDS',
-  origins: 'ALLOWED_ORIGINS',
-  mapping: 'CONTACT_MAPPING',
-  ...GUEST_VARS,
-  rateLimit: 'RATE_LIMIT_BINDING',
-  ...METRICS_VARS,
-} as const
+/** The binding that holds a widget's key unless its settings name another. */
+export const DEFAULT_WIDGET_SECRET = 'CONNECT_SECRET'
+
+/**
+ * A widget's options, and the vars the standalone Worker reads them from. Merged by a call marked
+ * pure (a spread is not, to a bundler): an app, which reads no vars, bundles none of the names.
+ */
+export const WIDGET_VARS = /* @__PURE__ */ Object.assign(
+  {
+    widgetId: 'WIDGET_ID',
+    secret: DEFAULT_WIDGET_SECRET,
+    ttlSeconds: 'TOKEN_TTL_SECONDS',
+    origins: 'ALLOWED_ORIGINS',
+    mapping: 'CONTACT_MAPPING',
+    rateLimit: 'RATE_LIMIT_BINDING',
+  } as const,
+  GUEST_VARS,
+  METRICS_VARS,
+)
 
 export type WidgetSettingName = keyof typeof WIDGET_VARS
 
@@ -40,19 +50,28 @@ export interface WidgetSettings {
   mapping: ContactRules
   anonymous: AnonymousConfig
   /** The `[[ratelimits]]` binding that limits tokens, when configured. */
-  rateLimit?: string
-  /** The Analytics Engine dataset binding each token request writes a data point to, when configured. */
-  metrics?: string
+  rateLimit?: RateLimiter
+  /** The Analytics Engine dataset each token request writes a data point to, when configured. */
+  metrics?: Metrics
   /** Whether a token issued without a warning gets a log line (refusals and warnings always do). */
   logTokensIssued: boolean
+}
+
+/**
+ * What turns vars into the optional parts' specs (Turnstile, the rate limiter, the metrics
+ * dataset): the standalone Worker's, which reads vars. Options hold the specs themselves.
+ */
+export interface WidgetMakers extends GuardMakers {
+  analyticsEngine?: (binding: string) => Metrics
 }
 
 /** Reads every widget setting, recording each mistake. */
 export function readWidgetSettings(
   input: SettingsInput<WidgetSettingName>,
   problems: ConfigProblems,
+  makers: WidgetMakers,
 ): WidgetSettings | undefined {
-  const anonymous = readAnonymousConfig(input, problems)
+  const anonymous = readAnonymousConfig(input, problems, makers)
   const settings = problems.fields({
     widgetId: () => requiredString(input.key('widgetId'), input.value('widgetId')),
     ttlSeconds: () =>
@@ -69,8 +88,8 @@ export function readWidgetSettings(
         ? mapping
         : parseMapping(input.key('mapping'), mapping)
     },
-    rateLimit: () => readRateLimitBinding(input),
-    metrics: () => readMetricsBinding(input),
+    rateLimit: () => readRateLimiter(input, makers),
+    metrics: () => readMetrics(input, makers.analyticsEngine),
     logTokensIssued: () => readLogTokensIssued(input),
   })
   return settings && anonymous && { ...settings, anonymous }

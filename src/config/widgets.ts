@@ -6,11 +6,17 @@
  * is the one widget, as it always was.
  */
 import { ConfigError } from '../errors.ts'
+import { rateLimiter } from '../guards/rate-limit.ts'
+import { readTurnstile } from '../guards/turnstile.ts'
+import { analyticsEngine } from '../metrics.ts'
 import { fromVars } from './input.ts'
 import { ConfigProblems } from './problems.ts'
 import { closest } from './settings.ts'
 import { isRecord, optionalString, requiredString, structured } from './values.ts'
-import { readWidgetSettings, WIDGET_VARS, type WidgetSettings } from './widget.ts'
+import { readWidgetSettings, WIDGET_VARS, type WidgetMakers, type WidgetSettings } from './widget.ts'
+
+/** The standalone Worker reads every optional part from its vars, so it brings each. */
+const MAKERS: WidgetMakers = { turnstile: readTurnstile, rateLimiter, analyticsEngine }
 
 export interface WidgetConfig extends WidgetSettings {
   /** Names the widget in logs and configuration errors. */
@@ -80,7 +86,8 @@ function readOneWidget(
   secretsGiven: boolean,
 ): WidgetConfig | undefined {
   const tokenPath = problems.read(() => readTokenPath(env))
-  const settings = readWidgetSettings(fromVars(env, { ...WIDGET_VARS, secret: secretName }, { secretsGiven }), problems)
+  const vars = fromVars(env, { ...WIDGET_VARS, secret: secretName }, { secretsGiven })
+  const settings = readWidgetSettings(vars, problems, MAKERS)
   if (!tokenPath || !settings) return undefined
   return { name, tokenPath, ...settings }
 }

@@ -5,8 +5,8 @@
  * entry sends the header; a deployment's answers never carry it.
  */
 import type { App } from '../app.ts'
-import { countsAsTokenRequest, notesOf, requestFacts } from '../http/request-log.ts'
-import { DATA_POINT_COLUMNS, dataPoint } from '../metrics.ts'
+import { countsAsTokenRequest, notesOf } from '../http/request-log.ts'
+import { DATA_POINT_COLUMNS, dataPoint, requestFacts } from '../metrics.ts'
 
 export const DATA_POINT_HEADER = 'X-Connect-Data-Point'
 

@@ -7,19 +7,22 @@ import { type ContactMapping, mapSessionToContact } from '../attributes.ts'
 import type { WidgetSettings } from '../config/widget.ts'
 import { TokenServiceError } from '../errors.ts'
 import type { Identity } from '../session/source.ts'
-import { enforceRateLimit, rateLimitKey } from './rate-limit.ts'
-import { requireTurnstile } from './turnstile.ts'
+import type { RateLimiter } from './rate-limit.ts'
 
 /**
  * What a source awaits before it calls another host for this request (the site's introspection
  * URL): with a rate limit binding, the client's lookups are counted first (`lookup:ip:…`), so a
  * client over its limit costs the site nothing. Counted once per request, however many copies.
  */
-export function lookupGuard(request: Request, env: Record<string, unknown>, binding?: string): () => Promise<void> {
-  if (!binding) return async () => {}
+export function lookupGuard(
+  request: Request,
+  env: Record<string, unknown>,
+  limiter?: RateLimiter,
+): () => Promise<void> {
+  if (!limiter) return async () => {}
   let counted: Promise<void> | undefined
   return () => {
-    counted ??= enforceRateLimit(env, binding, `lookup:${rateLimitKey(request, undefined)}`)
+    counted ??= limiter.count(request, env, undefined, 'lookup')
     return counted
   }
 }
@@ -32,12 +35,12 @@ export async function admit(
 ): Promise<ContactMapping> {
   const { rateLimit } = widget
   if (identity.kind === 'visitor') {
-    if (rateLimit) await enforceRateLimit(env, rateLimit, rateLimitKey(request, identity.claims.sub))
+    if (rateLimit) await rateLimit.count(request, env, identity.claims.sub)
     return mapSessionToContact(identity.claims, widget.mapping)
   }
   const { anonymous } = widget
   if (anonymous.policy === 'deny') throw new TokenServiceError('SESSION_MISSING', identity.why)
-  if (rateLimit) await enforceRateLimit(env, rateLimit, rateLimitKey(request, undefined))
-  if (anonymous.turnstile) await requireTurnstile(request, anonymous.turnstile, env)
+  if (rateLimit) await rateLimit.count(request, env, undefined)
+  await anonymous.turnstile?.require(request, env)
   return mapSessionToContact({}, anonymous.mapping)
 }

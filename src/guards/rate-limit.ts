@@ -3,22 +3,55 @@
  * tokens per client IP, signed-in ones per session subject. The counters are kept per
  * Cloudflare location and are approximate: a ceiling against abuse, not an exact quota.
  */
-import { ConfigError, configInvalid, TokenServiceError } from '../errors.ts'
+import { requiredString } from '../config/values.ts'
+import { ConfigError, configInvalid, InvalidConfigError, TokenServiceError } from '../errors.ts'
 import { claimKey } from '../session/exact-json.ts'
+
+/**
+ * A `[[ratelimits]]` binding limiting tokens: `rateLimit: rateLimiter('TOKENS')` in your own
+ * app, `RATE_LIMIT_BINDING` for the standalone Worker. A spec, as `jwks(url)` is one: an app
+ * without a rate limit bundles none of this.
+ */
+export interface RateLimiter {
+  readonly kind: 'rateLimiter'
+  /** The binding's name, looked up in the request's env. */
+  readonly binding: string
+  /**
+   * Counts one request: per session subject when signed in, else per client IP (`lookup`: the
+   * lookups a source makes before it knows who the visitor is). Over the limit: `429 RATE_LIMITED`.
+   */
+  count(request: Request, env: Record<string, unknown>, subject: unknown, scope?: 'lookup'): Promise<void>
+}
+
+export function isRateLimiter(value: unknown): value is RateLimiter {
+  return typeof value === 'object' && value !== null && (value as RateLimiter).kind === 'rateLimiter'
+}
+
+/** The rate limiter bound as `binding` (a `[[ratelimits]]` entry's `name`), for `widgetToken({ rateLimit })`. */
+export function rateLimiter(binding: string): RateLimiter {
+  try {
+    requiredString('binding', binding)
+  } catch (error) {
+    throw error instanceof ConfigError ? new InvalidConfigError([error], 'rateLimiter()') : error
+  }
+  return {
+    kind: 'rateLimiter',
+    binding,
+    count(request, env, subject, scope) {
+      const key = rateLimitKey(request, subject)
+      return enforceRateLimit(env, binding, scope ? `${scope}:${key}` : key)
+    },
+  }
+}
 
 /** The binding's period is at most 60 s, so a minute is always long enough to wait. */
 const RETRY_AFTER_SECONDS = 60
 
-export async function enforceRateLimit(env: Record<string, unknown>, binding: string, key: string): Promise<void> {
+async function enforceRateLimit(env: Record<string, unknown>, binding: string, key: string): Promise<void> {
   const limiter = env[binding] as Partial<RateLimit> | undefined
   // The standalone Worker checks its binding at startup; an app's env is known per request only.
   if (typeof limiter?.limit !== 'function') {
-    throw configInvalid([
-      new ConfigError(
-        'rateLimit',
-        `no rate limiter is bound as "${binding}" ([[ratelimits]] in the wrangler configuration)`,
-      ),
-    ])
+    throw configInvalid([unboundRateLimiter('rateLimit', binding)])
   }
   const { success } = await limiter.limit({ key })
   if (!success) {
@@ -34,7 +67,7 @@ export function unboundRateLimiter(key: string, binding: string): ConfigError {
 }
 
 /** The rate-limit key of a request: the session subject when signed in, else the client IP. */
-export function rateLimitKey(request: Request, subject: unknown): string {
+function rateLimitKey(request: Request, subject: unknown): string {
   const key = claimKey(subject)
   if (key !== undefined) return `sub:${key}`
   return `ip:${request.headers.get('CF-Connecting-IP') ?? 'unknown'}`

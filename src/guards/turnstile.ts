@@ -3,14 +3,82 @@
  * the `CF-Turnstile-Response` header, and it is checked with siteverify (`secret`,
  * `response`, `remoteip`) before a guest gets a token.
  */
-import { requireSecret, type SecretRef } from '../config/input.ts'
-import { TokenServiceError } from '../errors.ts'
+import {
+  checkOptions,
+  fromOptions,
+  requireSecret,
+  type SecretRef,
+  type SettingsInput,
+  secretRef,
+  withSettings,
+} from '../config/input.ts'
+import { ConfigProblems } from '../config/problems.ts'
+import { optionalString, secureUrl } from '../config/values.ts'
+import { ConfigError, InvalidConfigError, TokenServiceError } from '../errors.ts'
 import { fetchWithin } from '../outbound.ts'
 
-export interface TurnstileConfig {
+/**
+ * Guests must pass Turnstile: `guests: { turnstile: turnstile({ secret }) }` in your own app,
+ * `TURNSTILE_SECRET` for the standalone Worker. A spec, as `jwks(url)` is one: an app whose
+ * guests are not challenged bundles none of this.
+ */
+export interface Turnstile {
+  readonly kind: 'turnstile'
   /** The Turnstile widget's secret key, read from the request's env. */
+  readonly secret: SecretRef
+  readonly verifyUrl: URL
+  /** Resolves when the request carries a response siteverify accepts; throws a coded error otherwise. */
+  require(request: Request, env: Record<string, unknown>): Promise<void>
+}
+
+export interface TurnstileOptions {
+  /** The binding that holds the Turnstile widget's secret key, or a function of the env. */
   secret: SecretRef
-  verifyUrl: URL
+  /** siteverify's URL (default Cloudflare's). */
+  verifyUrl?: string
+}
+
+export function isTurnstile(value: unknown): value is Turnstile {
+  return typeof value === 'object' && value !== null && (value as Turnstile).kind === 'turnstile'
+}
+
+/** Turnstile for guests, checked now: every mistake at once. */
+export function turnstile(options: TurnstileOptions): Turnstile {
+  const problems = new ConfigProblems()
+  if (checkOptions(options, ['secret', 'verifyUrl'], problems, { call: 'turnstile()' })) {
+    const aliases = { turnstileSecret: 'secret', turnstileVerifyUrl: 'verifyUrl' }
+    const guard = problems.read(() => readTurnstile(withSettings(fromOptions(options), { aliases })))
+    if (guard) return guard
+    if (options.secret === undefined)
+      problems.add('secret', 'is required: the binding that holds the secret, or (env) => value')
+  }
+  throw new InvalidConfigError(problems.found, 'turnstile()')
+}
+
+/**
+ * Turnstile's settings (vars: `TURNSTILE_SECRET`, `TURNSTILE_VERIFY_URL`): a guard when the
+ * secret is set (vars: with the secrets at hand, or before a deployment, whenever named).
+ */
+export function readTurnstile(input: SettingsInput<'turnstileSecret' | 'turnstileVerifyUrl'>): Turnstile | undefined {
+  const secret = secretRef(input, 'turnstileSecret', { required: false })
+  const key = input.key('turnstileVerifyUrl')
+  const given = optionalString(key, input.value('turnstileVerifyUrl'))
+  const verifyUrl = secureUrl(key, given ?? DEFAULT_TURNSTILE_VERIFY_URL)
+  // A verify URL says Turnstile was meant: without its secret, guests would pass unchallenged.
+  const secretsKnown = input.form === 'options' || input.env !== undefined
+  if (given !== undefined && secret === undefined && secretsKnown) {
+    throw new ConfigError(
+      key,
+      `applies only with ${input.key('turnstileSecret')} set: without it, guests are not challenged`,
+    )
+  }
+  if (secret === undefined) return undefined
+  return {
+    kind: 'turnstile',
+    secret,
+    verifyUrl,
+    require: (request, env) => requireTurnstile(request, { secret, verifyUrl }, env),
+  }
 }
 
 export const TURNSTILE_HEADER = 'CF-Turnstile-Response'
@@ -19,9 +87,9 @@ export const DEFAULT_TURNSTILE_VERIFY_URL = 'https://challenges.cloudflare.com/t
 
 const TIMEOUT_MS = 3_000
 
-export async function requireTurnstile(
+async function requireTurnstile(
   request: Request,
-  config: TurnstileConfig,
+  config: { secret: SecretRef; verifyUrl: URL },
   env: Record<string, unknown>,
 ): Promise<void> {
   const response = request.headers.get(TURNSTILE_HEADER)

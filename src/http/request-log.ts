@@ -8,15 +8,15 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { TokenServiceError } from '../errors.ts'
 import { logEvent } from '../log.ts'
-import { dataPoint, type RequestFacts, type Visitor, writeMetrics } from '../metrics.ts'
+import type { Metrics, Visitor } from '../metrics.ts'
 
 /** The widget whose path a request is on, as its log line and data point need it; set by the route. */
 export interface WidgetNote {
   name: string
   /** The session source's kind (`jwt`, `cognito`, …). */
   source: string
-  /** The Analytics Engine dataset binding, when configured. */
-  metrics?: string
+  /** The Analytics Engine dataset, when configured. */
+  metrics?: Metrics
   logTokensIssued: boolean
 }
 
@@ -88,7 +88,7 @@ export function recordRequest(
   const ms = Date.now() - started
   const { widget } = notes
   if (widget?.metrics && countsAsTokenRequest(request.method, status)) {
-    writeMetrics(env, widget.metrics, dataPoint(requestFacts(request, status, ms, notes)))
+    widget.metrics.write(env, request, status, ms, notes)
   }
   // The data point and Workers Logs' own invocation log already hold a plain success.
   if (widget && !widget.logTokensIssued && notes.issued !== undefined && !notes.warn) return
@@ -104,28 +104,8 @@ export function countsAsTokenRequest(method: string, status: number): boolean {
   return method !== 'OPTIONS' || status >= 400
 }
 
-/** What the request's data point says: codes, counts and Cloudflare's location, never who. */
-export function requestFacts(request: Request, status: number, ms: number, notes: RequestNotes): RequestFacts {
-  const { failure, widget } = notes
-  const cf = request.cf as { country?: unknown; colo?: unknown } | undefined
-  const left = notes.notes as { dropped?: unknown[]; skipped?: unknown[] } | undefined
-  return {
-    widget: widget?.name ?? '',
-    outcome: outcomeOf(status, notes),
-    reason: failure?.reason.slice(0, 100) ?? '',
-    source: widget?.source ?? '',
-    visitor: notes.visitor ?? 'unknown',
-    country: typeof cf?.country === 'string' ? cf.country.slice(0, 8) : '',
-    colo: typeof cf?.colo === 'string' ? cf.colo.slice(0, 8) : '',
-    status,
-    ms,
-    tokenChars: notes.issued ?? 0,
-    dropped: left?.dropped?.length ?? 0,
-    skipped: left?.skipped?.length ?? 0,
-  }
-}
-
-function outcomeOf(status: number, notes: RequestNotes): string {
+/** The request's outcome: its code, `TOKEN_ISSUED`, or the status of any other answer. */
+export function outcomeOf(status: number, notes: RequestNotes): string {
   return notes.failure?.code ?? (notes.issued !== undefined ? TOKEN_ISSUED : String(status))
 }
 

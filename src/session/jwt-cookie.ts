@@ -25,8 +25,8 @@ export interface JwtCookieOptions extends JwtOptions {
   cookie?: string
 }
 
-// `keys` is an option only (a spec): no var holds one.
-const VARS = { cookie: 'SESSION_COOKIE', ...JWT_VARS, keys: '' } as const
+// `keys` is an option only (a spec): no var holds one. Merged by a call marked pure, as a spread is not.
+const VARS = /* @__PURE__ */ Object.assign({ cookie: 'SESSION_COOKIE' } as const, JWT_VARS, { keys: '' } as const)
 
 type Name = keyof typeof VARS
 
@@ -34,11 +34,14 @@ export interface JwtCookieSettings extends JwtSettings {
   cookie: string
 }
 
-/** The JWT cookie's recipe, reading keys as `makers` turn text into specs. */
-function jwtCookieRecipe(makers: KeySpecMakers): SessionRecipe<Name, JwtCookieSettings> {
+/** The JWT cookie's recipe, reading keys as `makers` turn text into specs, and vars by `vars`' names. */
+function jwtCookieRecipe(
+  makers: KeySpecMakers,
+  vars: Readonly<Record<Name, string>>,
+): SessionRecipe<Name, JwtCookieSettings> {
   return {
     name: 'jwt',
-    vars: VARS,
+    vars,
     options: ['cookie', ...JWT_OPTIONS],
     secrets: (input) => ({ needed: usesSecret(input) ? [input.key('secret')] : [], optional: [] }),
     read(input, problems) {
@@ -57,8 +60,9 @@ function jwtCookieRecipe(makers: KeySpecMakers): SessionRecipe<Name, JwtCookieSe
  * instead (`keys: jwks(url)`), which brings its own: an app that verifies HS256 sessions
  * bundles no key parsing nor fetching.
  */
-export const JWT_COOKIE = /* @__PURE__ */ jwtCookieRecipe({ publicKey: publicKeySpec, jwks: jwksSpec })
-const JWT_COOKIE_OPTIONS = /* @__PURE__ */ jwtCookieRecipe({})
+export const JWT_COOKIE = /* @__PURE__ */ jwtCookieRecipe({ publicKey: publicKeySpec, jwks: jwksSpec }, VARS)
+// Options are read under their own names (`options` lists them): no var names to carry into an app's bundle.
+const JWT_COOKIE_OPTIONS = /* @__PURE__ */ jwtCookieRecipe({}, {} as Record<Name, string>)
 
 function jwtCookieSource(settings: JwtCookieSettings): SessionSource {
   const verifier = jwtVerifier(settings)

@@ -12,7 +12,8 @@
  * - Only when no usable key was ever obtained (or the last is too stale) is the answer
  *   `503 SESSION_KEYS_UNAVAILABLE`, with `Retry-After`.
  */
-import { createLocalJWKSet, errors, exportJWK, importX509, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+import { createLocalJWKSet, exportJWK, importX509, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+import { JOSEError, JWKSNoMatchingKey } from 'jose/errors'
 import { TokenServiceError } from '../errors.ts'
 import { logEvent } from '../log.ts'
 import { fetchWithin, OutboundError, readBodyWithin } from '../outbound.ts'
@@ -83,7 +84,7 @@ export class RemoteKeySet {
     try {
       return await keys(header, token)
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.#cooledDown()) throw error
+      if (!(error instanceof JWKSNoMatchingKey) || !this.#cooledDown()) throw error
       // Perhaps the keys were rotated: one fetch per cooldown, whatever tokens arrive.
       await this.#refresh('unknown_kid')
       return (this.#keys ?? keys)(header, token)
@@ -229,6 +230,6 @@ async function certificatesAsKeySet(certificates: Record<string, string>): Promi
 
 function describeFailure(error: unknown): string {
   if (error instanceof KeySetFetchError || error instanceof OutboundError) return error.message
-  if (error instanceof errors.JOSEError) return `${error.code}: ${error.message}`
+  if (error instanceof JOSEError) return `${error.code}: ${error.message}`
   return error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : 'unknown'
 }

@@ -5,12 +5,21 @@
 import {
   base64url,
   decodeProtectedHeader,
-  errors,
   type JWTPayload,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
   jwtVerify,
 } from 'jose'
+// Each class by name (not jose's `errors` namespace): a bundle keeps only the classes it tests for.
+import {
+  JOSEAlgNotAllowed,
+  JOSEError,
+  JWKSMultipleMatchingKeys,
+  JWKSNoMatchingKey,
+  JWSSignatureVerificationFailed,
+  JWTClaimValidationFailed,
+  JWTExpired,
+} from 'jose/errors'
 import { MAX_NUMERIC_DATE, MAX_SESSION_CHARS } from '../constants.ts'
 import { TokenServiceError } from '../errors.ts'
 import { parseExactly } from './exact-json.ts'
@@ -82,7 +91,7 @@ async function verifyWithFreshKeys(token: string, config: SessionConfig, options
   try {
     return await verifyWithAnyMatchingKey(token, config.getKey, options)
   } catch (error) {
-    const kidless = error instanceof errors.JWSSignatureVerificationFailed && !decodeProtectedHeader(token).kid
+    const kidless = error instanceof JWSSignatureVerificationFailed && !decodeProtectedHeader(token).kid
     if (!kidless || !config.refreshKeys || !(await config.refreshKeys())) throw error
     return verifyWithAnyMatchingKey(token, config.getKey, options)
   }
@@ -100,15 +109,15 @@ async function verifyWithAnyMatchingKey(
   try {
     return (await jwtVerify(token, getKey, options)).payload
   } catch (error) {
-    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error
+    if (!(error instanceof JWKSMultipleMatchingKeys)) throw error
     for await (const key of error as unknown as AsyncIterable<CryptoKey>) {
       try {
         return (await jwtVerify(token, key, options)).payload
       } catch (candidateError) {
-        if (!(candidateError instanceof errors.JWSSignatureVerificationFailed)) throw candidateError
+        if (!(candidateError instanceof JWSSignatureVerificationFailed)) throw candidateError
       }
     }
-    throw new errors.JWSSignatureVerificationFailed()
+    throw new JWSSignatureVerificationFailed()
   }
 }
 
@@ -141,20 +150,20 @@ const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)
 /** Maps every way verification can fail onto a public code; the reason stays for the log. */
 function sessionError(error: unknown): TokenServiceError {
   if (error instanceof TokenServiceError) return error
-  if (error instanceof errors.JWTExpired) return new TokenServiceError('SESSION_EXPIRED', 'expired')
-  if (error instanceof errors.JWTClaimValidationFailed) {
+  if (error instanceof JWTExpired) return new TokenServiceError('SESSION_EXPIRED', 'expired')
+  if (error instanceof JWTClaimValidationFailed) {
     return new TokenServiceError('SESSION_INVALID', `claim_${error.claim}_${error.reason}`)
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) {
+  if (error instanceof JOSEAlgNotAllowed) {
     return new TokenServiceError('SESSION_INVALID', 'algorithm_not_allowed')
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
+  if (error instanceof JWSSignatureVerificationFailed) {
     return new TokenServiceError('SESSION_INVALID', 'bad_signature')
   }
-  if (error instanceof errors.JWKSNoMatchingKey) {
+  if (error instanceof JWKSNoMatchingKey) {
     return new TokenServiceError('SESSION_INVALID', 'no_matching_key')
   }
-  if (error instanceof errors.JOSEError) {
+  if (error instanceof JOSEError) {
     return new TokenServiceError('SESSION_INVALID', `malformed_${error.code}`)
   }
   // Garbage can make the decoder throw plain errors; it is still the cookie's fault.

@@ -38,7 +38,7 @@ describe('README.md', () => {
       .join('\n')
     const recipes = [...Object.values(SOURCES), ...Object.values(PROVIDERS)]
     const read = new Set([
-      ...Object.values(WIDGET_VARS),
+      ...Object.values(WIDGET_VARS).filter(Boolean),
       ...recipes.flatMap((recipe) => Object.values(recipe?.vars ?? {}).filter(Boolean)), // '' is an option with no var
       ...[...code.matchAll(/env\.([A-Z][A-Z_]+)/g)].map((match) => match[1]),
     ])
@@ -67,7 +67,7 @@ describe('README.md', () => {
   it('Should list every option of widgetToken(), and the var each stands for', async () => {
     const { WIDGET_TOKEN_OPTIONS } = await importWorkerModule<{ WIDGET_TOKEN_OPTIONS: string[] }>('src/handler.ts')
     const rows = tableAfter('The options of `widgetToken()` and `widgetTokenFetch()`')
-    const nested = ['guests.mapping', 'guests.turnstile.secret', 'guests.turnstile.verifyUrl']
+    const nested = ['guests.mapping', 'guests.turnstile']
     expect(rows.map(([option]) => option.replaceAll('`', '')).sort()).toEqual(
       [...WIDGET_TOKEN_OPTIONS.filter((option) => option !== 'guests'), ...nested].sort(),
     )

@@ -3,6 +3,7 @@ import { jwtVerify } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { InvalidConfigError } from '../../src/errors'
 import { widgetToken } from '../../src/handler'
+import { analyticsEngine } from '../../src/metrics'
 import { jwks } from '../../src/session/jwks'
 import { jwtCookie } from '../../src/session/jwt-cookie'
 import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from '../support/secrets'
@@ -154,7 +155,7 @@ describe('widgetToken() with metrics', () => {
 
   it("Should write the app's token requests to the dataset it names, under the widget's name", async () => {
     const points: unknown[] = []
-    const app = hostApp({ name: 'support', metrics: 'CHAT_METRICS' })
+    const app = hostApp({ name: 'support', metrics: analyticsEngine('CHAT_METRICS') })
     const request = new Request('https://shop.example/token', {
       ...(await withSession()),
       cf: { country: 'DE', colo: 'FRA' },
@@ -175,7 +176,7 @@ describe('widgetToken() with metrics', () => {
 
   it('Should answer as ever when the app binds no such dataset, and say so once', async () => {
     const warn = vi.spyOn(console, 'warn')
-    const app = hostApp({ metrics: 'UNBOUND_METRICS' })
+    const app = hostApp({ metrics: analyticsEngine('UNBOUND_METRICS') })
     const statuses = [(await app.request('/token', {}, ENV)).status, (await app.request('/token', {}, ENV)).status]
     expect(statuses).toEqual([401, 401])
     const failures = warn.mock.calls.filter(([line]) => String(line).includes('metrics_write_failed'))
@@ -193,5 +194,12 @@ describe('widgetToken() with metrics', () => {
     expect(() => hostApp({ logTokensIssued: false })).toThrow(
       'logTokensIssued: = false needs metrics: without a data point, a token issued would leave no trace',
     )
+  })
+
+  it("Should refuse a dataset's name where analyticsEngine(name) belongs, and a name that is no name", () => {
+    expect(() => hostApp({ metrics: 'CHAT_METRICS' as never })).toThrow(
+      "metrics: must be analyticsEngine('NAME'), NAME an [[analytics_engine_datasets]] binding",
+    )
+    expect(() => analyticsEngine(' CHAT_METRICS')).toThrow(/^analyticsEngine\(\): 1 problem: binding: has white space/)
   })
 })

@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { InvalidConfigError } from '../../src/errors'
+import { rateLimiter } from '../../src/guards/rate-limit'
+import { turnstile } from '../../src/guards/turnstile'
 import { type WidgetTokenOptions, widgetToken, widgetTokenFetch } from '../../src/handler'
 import { jwtCookie } from '../../src/session/jwt-cookie'
 import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from '../support/secrets'
@@ -56,16 +58,23 @@ function spyOnLog(): () => string {
 
 describe('Options nested under guests are checked like the others', () => {
   it.each([
-    [{ turnstile: {} }, 'guests.turnstile.secret: is required'],
-    [{ turnstile: { secret: undefined } }, 'guests.turnstile.secret: is required'],
+    [{}, 'turnstile(): 1 problem: secret: is required'],
+    [{ secret: undefined }, 'turnstile(): 1 problem: secret: is required'],
+    [{ secrte: 'TURNSTILE' }, 'secrte: is not an option of turnstile(); did you mean secret?'],
+    [null, 'options: must be an object of options (secret, verifyUrl) for turnstile()'],
+    [{ verifyUrl: 'https://turnstile.example.com/siteverify' }, 'secret: is required'],
     [
-      { turnstile: { secrte: 'TURNSTILE' } },
-      'guests.turnstile.secrte: is not an option of guests.turnstile of widgetToken(); did you mean secret?',
+      { secret: 'TURNSTILE', verifyUrl: 'http://turnstile.example.com/siteverify' },
+      'verifyUrl: must be an https:// URL',
     ],
-    [{ turnstile: null }, 'guests.turnstile: must be an object of options'],
-    [{ turnstile: { verifyUrl: 'https://turnstile.example.com/siteverify' } }, 'guests.turnstile.secret: is required'],
-  ])('Should refuse a Turnstile check that would let guests through unchallenged: %j', (guests, problem) => {
-    expect(problemsOf({ ...BASE, guests }).join('\n')).toContain(problem)
+  ])('Should refuse a Turnstile check that would let guests through unchallenged: %j', (options, problem) => {
+    expect(() => turnstile(options as never)).toThrow(problem)
+  })
+
+  it("Should refuse Turnstile's options where turnstile({ … }) belongs", () => {
+    expect(problemsOf({ ...BASE, guests: { turnstile: { secret: 'TURNSTILE' } as never } })).toEqual([
+      "guests.turnstile: must be turnstile({ secret: 'TURNSTILE_SECRET' })",
+    ])
   })
 
   it.each([
@@ -80,7 +89,10 @@ describe('Options nested under guests are checked like the others', () => {
   })
 
   it('Should still challenge guests with a Turnstile check written right', async () => {
-    const guests = { mapping: [{ to: 'attributes.authenticated', value: 'false' }], turnstile: { secret: 'TURNSTILE' } }
+    const guests = {
+      mapping: [{ to: 'attributes.authenticated', value: 'false' }],
+      turnstile: turnstile({ secret: 'TURNSTILE' }),
+    }
     expect(await answer({ guests })).toMatchObject({ status: 403, code: 'TURNSTILE_FAILED' })
   })
 })
@@ -109,9 +121,16 @@ describe('Calls that are not options at all', () => {
 
 describe('What only the request can tell', () => {
   it('Should answer 500 CONFIG_INVALID, naming the option, when rateLimit names no binding', async () => {
-    const result = await answer({ rateLimit: 'TOKENS' }, await sessionCookie())
+    const result = await answer({ rateLimit: rateLimiter('TOKENS') }, await sessionCookie())
     expect(result).toMatchObject({ status: 500, code: 'CONFIG_INVALID' })
     expect(result.log).toContain('no rate limiter is bound as \\"TOKENS\\"')
+  })
+
+  it("Should refuse a binding's name where rateLimiter(name) belongs", () => {
+    expect(problemsOf({ ...BASE, rateLimit: 'TOKENS' as never })).toEqual([
+      "rateLimit: must be rateLimiter('NAME'), NAME a [[ratelimits]] binding",
+    ])
+    expect(() => rateLimiter('')).toThrow(/^rateLimiter\(\): 1 problem: binding: is empty/)
   })
 
   it('Should name the secret binding the env lacks, and the one it probably meant', async () => {

@@ -66,7 +66,11 @@ describe('parseMapping', () => {
   })
 
   it.each([
-    [[{ to: 'attributes.a', claim: 'a', requried: true }], 'M[0].requried', /unknown setting; did you mean required\?/],
+    [
+      [{ to: 'attributes.a', claim: 'a', requried: true }],
+      'M[0].requried',
+      /is not an option of M\[0\]; did you mean required\?/,
+    ],
     [[{ claim: 'a' }], 'M[0].to', /required/],
     [[{ to: 'attributes.a' }], 'M[0]', /exactly one/],
     [[{ to: 'attributes.a', claim: 'a', value: 'b' }], 'M[0]', /exactly one/],

@@ -3,7 +3,7 @@
  * fetches (`fetch('/token')`, same origin). Sessions are KV records under `sess:`; guests get a
  * token too, with a literal attribute only.
  */
-import { kvSessions, widgetTokenFetch } from 'connect-widget-token'
+import { kvSessions, rateLimiter, widgetTokenFetch } from 'connect-widget-token'
 
 const token = widgetTokenFetch({
   widgetId: 'support-chat-widget',
@@ -13,7 +13,7 @@ const token = widgetTokenFetch({
     { to: 'attributes.email', claim: 'email' },
   ],
   guests: { mapping: [{ to: 'attributes.authenticated', value: 'false' }] },
-  rateLimit: 'TOKENS',
+  rateLimit: rateLimiter('TOKENS'),
 })
 
 export default {

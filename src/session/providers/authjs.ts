@@ -9,7 +9,8 @@
  * secrets. NextAuth v4: A256GCM, HKDF with an empty salt and info `NextAuth.js Generated
  * Encryption Key`, 32 bytes. jose decrypts; WebCrypto derives.
  */
-import { base64url, calculateJwkThumbprint, errors, type JWTPayload, jwtDecrypt } from 'jose'
+import { base64url, calculateJwkThumbprint, type JWTPayload, jwtDecrypt } from 'jose'
+import { JWTExpired } from 'jose/errors'
 import { requireSecret, type SecretRef, type SettingsInput, secretRef } from '../../config/input.ts'
 import type { ConfigProblems } from '../../config/problems.ts'
 import { optionalString } from '../../config/values.ts'
@@ -154,7 +155,7 @@ function authJsSource(config: AuthJsSettings): SessionSource {
       checkTimes(payload, clockToleranceSeconds)
     } catch (error) {
       if (error instanceof TokenServiceError) throw error
-      if (error instanceof errors.JWTExpired) throw new TokenServiceError('SESSION_EXPIRED', 'authjs_expired')
+      if (error instanceof JWTExpired) throw new TokenServiceError('SESSION_EXPIRED', 'authjs_expired')
       throw new TokenServiceError('SESSION_INVALID', `authjs_${(error as { code?: string }).code ?? 'undecryptable'}`)
     }
     return { kind: 'visitor', claims: payload as Record<string, unknown> }
