@@ -105,7 +105,12 @@ export interface Metrics {
 }
 
 export function isMetrics(value: unknown): value is Metrics {
-  return typeof value === 'object' && value !== null && (value as Metrics).kind === 'analyticsEngine'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Metrics).kind === 'analyticsEngine' &&
+    typeof (value as Metrics).write === 'function'
+  )
 }
 
 /** The Workers Analytics Engine dataset bound as `binding` (an `[[analytics_engine_datasets]]` entry's `binding`). */

@@ -24,7 +24,12 @@ export interface RateLimiter {
 }
 
 export function isRateLimiter(value: unknown): value is RateLimiter {
-  return typeof value === 'object' && value !== null && (value as RateLimiter).kind === 'rateLimiter'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as RateLimiter).kind === 'rateLimiter' &&
+    typeof (value as RateLimiter).count === 'function'
+  )
 }
 
 /** The rate limiter bound as `binding` (a `[[ratelimits]]` entry's `name`), for `widgetToken({ rateLimit })`. */

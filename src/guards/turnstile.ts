@@ -39,7 +39,12 @@ export interface TurnstileOptions {
 }
 
 export function isTurnstile(value: unknown): value is Turnstile {
-  return typeof value === 'object' && value !== null && (value as Turnstile).kind === 'turnstile'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Turnstile).kind === 'turnstile' &&
+    typeof (value as Turnstile).require === 'function'
+  )
 }
 
 /** Turnstile for guests, checked now: every mistake at once. */

@@ -131,6 +131,10 @@ describe('What only the request can tell', () => {
       "rateLimit: must be rateLimiter('NAME'), NAME a [[ratelimits]] binding",
     ])
     expect(() => rateLimiter('')).toThrow(/^rateLimiter\(\): 1 problem: binding: is empty/)
+    // Only what the factory makes: an object of the right kind that cannot count is refused now, not per request.
+    expect(problemsOf({ ...BASE, rateLimit: { kind: 'rateLimiter', binding: 'TOKENS' } as never })).toEqual([
+      "rateLimit: must be rateLimiter('NAME'), NAME a [[ratelimits]] binding",
+    ])
   })
 
   it('Should name the secret binding the env lacks, and the one it probably meant', async () => {
