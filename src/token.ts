@@ -5,7 +5,8 @@
  * fixed by the payload's length, so the budget is settled before signing: optional fields
  * are dropped, least important first, until it fits; then the token is signed once.
  */
-import { base64url, CompactSign } from 'jose'
+import { CompactSign } from 'jose'
+import { encode as encodeBase64url } from 'jose/base64url'
 import type { ContactField } from './attributes.ts'
 import { MAX_TOKEN_CHARS, WIDGET_TOKEN_ALGORITHM } from './constants.ts'
 import { TokenServiceError } from './errors.ts'
@@ -26,7 +27,7 @@ export interface WidgetToken {
 
 /** The JOSE header the widget documents, in its documented order. */
 const HEADER = { alg: WIDGET_TOKEN_ALGORITHM, typ: 'JWT' } as const
-const ENCODED_HEADER_LENGTH = base64url.encode(JSON.stringify(HEADER)).length
+const ENCODED_HEADER_LENGTH = encodeBase64url(JSON.stringify(HEADER)).length
 /** An HMAC-SHA-256 signature is 32 bytes: 43 base64url characters. */
 const ENCODED_SIGNATURE_LENGTH = 43
 

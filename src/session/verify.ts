@@ -2,14 +2,8 @@
  * @module "Who is this visitor?": verifies the session cookie, a JWT the site already issues,
  * and returns its claims, or throws a coded error that says why not.
  */
-import {
-  base64url,
-  decodeProtectedHeader,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  type JWTVerifyOptions,
-  jwtVerify,
-} from 'jose'
+import { decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose'
+import { decode as decodeBase64url } from 'jose/base64url'
 // Each class by name (not jose's `errors` namespace): a bundle keeps only the classes it tests for.
 import {
   JOSEAlgNotAllowed,
@@ -75,7 +69,7 @@ export async function verifySessionCookie(cookie: string, config: SessionConfig)
  * give back (`9007199254740993`, `12.50`): then the payload parsed again, digits kept.
  */
 function exactClaims(payload: JWTPayload, encodedPayload: string): SessionClaims {
-  const text = new TextDecoder().decode(base64url.decode(encodedPayload))
+  const text = new TextDecoder().decode(decodeBase64url(encodedPayload))
   for (const [token] of text.matchAll(JSON_STRING_OR_NUMBER)) {
     if (token[0] !== '"' && String(Number(token)) !== token) return parseExactly(text) as SessionClaims
   }
