@@ -17,6 +17,7 @@ import { Hono } from 'hono/tiny'
 import type { ContactFieldValues, MappingFunction } from './attributes.ts'
 import { checkOptions, type SecretRef } from './config/input.ts'
 import { ConfigProblems } from './config/problems.ts'
+import { optionalString } from './config/values.ts'
 import { DEFAULT_WIDGET_SECRET, readWidgetSettings, type WidgetSettingName } from './config/widget.ts'
 import { InvalidConfigError } from './errors.ts'
 import type { RateLimiter } from './guards/rate-limit.ts'
@@ -134,9 +135,10 @@ function checkedRoute(options: WidgetTokenOptions, call: string): TokenRoute {
   if (typeof session?.identify !== 'function') {
     problems.add('session', 'is required: a session source such as jwtCookie({ … }) or cognito({ … })')
   }
-  const settings = readWidgetSettings(optionsInput(options), problems, {})
+  const name = problems.read(() => optionalString('name', options.name))
+  const settings = readWidgetSettings(optionsInput(options), problems)
   if (problems.found.length > 0 || !settings) throw new InvalidConfigError(problems.found, call)
-  return tokenRoute({ ...settings, name: options.name ?? settings.widgetId }, session)
+  return tokenRoute({ ...settings, name: name ?? settings.widgetId }, session)
 }
 
 /** The options as the validator reads them, each under the name the user wrote. */

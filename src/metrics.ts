@@ -9,7 +9,8 @@
  * read them from `DATA_POINT_COLUMNS`. `writeDataPoint` returns at once (the runtime sends the
  * point after the answer), and a binding that throws never changes an answer: it is logged once.
  */
-import { requiredString } from './config/values.ts'
+import { didYouMean, type SettingsInput } from './config/input.ts'
+import { bindingName } from './config/values.ts'
 import { ConfigError, InvalidConfigError } from './errors.ts'
 import { outcomeOf, type RequestNotes } from './http/request-log.ts'
 import { describeUnexpected, logEvent } from './log.ts'
@@ -116,16 +117,40 @@ export function isMetrics(value: unknown): value is Metrics {
 /** The Workers Analytics Engine dataset bound as `binding` (an `[[analytics_engine_datasets]]` entry's `binding`). */
 export function analyticsEngine(binding: string): Metrics {
   try {
-    requiredString('binding', binding)
+    bindingName('binding', binding)
   } catch (error) {
     throw error instanceof ConfigError ? new InvalidConfigError([error], 'analyticsEngine()') : error
   }
-  return {
+  const metrics: Metrics = {
     kind: 'analyticsEngine',
     binding,
     write: (env, request, status, ms, notes) =>
-      writeMetrics(env, binding, dataPoint(requestFacts(request, status, ms, notes))),
+      writeMetrics(env, binding, () => dataPoint(requestFacts(request, status, ms, notes))),
   }
+  // Frozen: what the route was created with is where it writes.
+  return Object.freeze(metrics)
+}
+
+/**
+ * `METRICS_BINDING`, for the standalone Worker: the dataset its var names; with the env at
+ * hand, it must be bound.
+ */
+export function readMetricsVar(input: SettingsInput<'metrics'>): Metrics | undefined {
+  const key = input.key('metrics')
+  const value = input.value('metrics')
+  if (value === undefined || value === null) return undefined
+  const binding = bindingName(key, value)
+  if (input.env && !isDataset(input.env[binding])) {
+    throw new ConfigError(
+      key,
+      `no Analytics Engine dataset is bound as "${binding}"${didYouMean(binding, input.env)} ([[analytics_engine_datasets]] in the wrangler configuration)`,
+    )
+  }
+  return analyticsEngine(binding)
+}
+
+function isDataset(value: unknown): value is MetricsDataset {
+  return typeof (value as Partial<MetricsDataset> | undefined)?.writeDataPoint === 'function'
 }
 
 /** What the request's data point says: codes, counts and Cloudflare's location, never who. */
@@ -159,14 +184,18 @@ export interface MetricsDataset {
 const warned = new Set<string>()
 
 /**
- * Writes `point` to the binding named `binding` in `env`, without waiting for anything. A
- * binding that is missing or throws leaves the answer as it is, and is logged once per isolate
- * as a warning naming the binding and the error, never the point.
+ * Writes the point `makePoint` makes to the binding named `binding` in `env`, without waiting
+ * for anything. A point that cannot be made, or a binding that is missing or throws, leaves the
+ * answer as it is, and is logged once per isolate as a warning naming the binding and the
+ * error, never the point.
  */
-function writeMetrics(env: Record<string, unknown> | undefined, binding: string, point: DataPoint): void {
+function writeMetrics(env: Record<string, unknown> | undefined, binding: string, makePoint: () => DataPoint): void {
   try {
-    const dataset = env?.[binding] as MetricsDataset | undefined
-    if (typeof dataset?.writeDataPoint !== 'function') throw new TypeError('no Analytics Engine dataset is bound')
+    const point = makePoint()
+    const dataset = env?.[binding]
+    if (!isDataset(dataset)) {
+      throw new TypeError(`no Analytics Engine dataset is bound${env ? didYouMean(binding, env) : ''}`)
+    }
     dataset.writeDataPoint(point)
   } catch (error) {
     if (warned.has(binding)) return

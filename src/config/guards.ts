@@ -6,10 +6,10 @@
  */
 
 import { ConfigError } from '../errors.ts'
-import { isRateLimiter, type RateLimiter, unboundRateLimiter } from '../guards/rate-limit.ts'
+import { isRateLimiter, type RateLimiter } from '../guards/rate-limit.ts'
 import { isTurnstile, type Turnstile } from '../guards/turnstile.ts'
 import { type MappingRule, parseMapping } from '../mapping.ts'
-import type { SettingsInput } from './input.ts'
+import { type SettingsInput, varsReader } from './input.ts'
 import type { ConfigProblems } from './problems.ts'
 import { optionalString } from './values.ts'
 
@@ -27,10 +27,13 @@ export const GUEST_VARS = {
 
 type Name = keyof typeof GUEST_VARS
 
-/** What turns vars into guards: the standalone Worker, which reads vars, imports them. */
+/**
+ * What reads the guards from vars: the standalone Worker's (each in its guard's module), which
+ * it alone imports. Vars are never read without them.
+ */
 export interface GuardMakers {
-  turnstile?: (input: SettingsInput<'turnstileSecret' | 'turnstileVerifyUrl'>) => Turnstile | undefined
-  rateLimiter?: (binding: string) => RateLimiter
+  turnstile: (input: SettingsInput<'turnstileSecret' | 'turnstileVerifyUrl'>) => Turnstile | undefined
+  rateLimiter: (input: SettingsInput<'rateLimit'>) => RateLimiter | undefined
 }
 
 export type AnonymousConfig = { policy: 'deny' } | { policy: 'allow'; mapping: MappingRule[]; turnstile?: Turnstile }
@@ -38,7 +41,7 @@ export type AnonymousConfig = { policy: 'deny' } | { policy: 'allow'; mapping: M
 export function readAnonymousConfig(
   input: SettingsInput<Name>,
   problems: ConfigProblems,
-  makers: GuardMakers = {},
+  makers?: GuardMakers,
 ): AnonymousConfig | undefined {
   const key = input.key('guests')
   const policy = problems.read(() => optionalString(key, input.value('guests')) ?? 'deny')
@@ -72,8 +75,8 @@ function readLiteralMapping(input: SettingsInput<Name>): MappingRule[] {
 }
 
 /** Options: a `turnstile({ … })` spec; vars: one made from them, when the secret is set. */
-function readTurnstileGuard(input: SettingsInput<Name>, makers: GuardMakers): Turnstile | undefined {
-  if (input.form === 'vars') return makers.turnstile?.(input)
+function readTurnstileGuard(input: SettingsInput<Name>, makers?: GuardMakers): Turnstile | undefined {
+  if (input.form === 'vars') return varsReader(makers).turnstile(input)
   const given = input.value('turnstile')
   if (given === undefined) return undefined
   if (!isTurnstile(given))
@@ -81,25 +84,12 @@ function readTurnstileGuard(input: SettingsInput<Name>, makers: GuardMakers): Tu
   return given
 }
 
-/**
- * The rate limiter: options, a `rateLimiter(name)` spec; vars, one made from the binding's name.
- * With the env at hand (the standalone Worker), it must be bound.
- */
-export function readRateLimiter(input: SettingsInput<'rateLimit'>, makers: GuardMakers = {}): RateLimiter | undefined {
-  const key = input.key('rateLimit')
-  let limiter: RateLimiter | undefined
-  if (input.form === 'options') {
-    const given = input.value('rateLimit')
-    if (given !== undefined && !isRateLimiter(given)) {
-      throw new ConfigError(key, "must be rateLimiter('NAME'), NAME a [[ratelimits]] binding")
-    }
-    limiter = given
-  } else {
-    const binding = optionalString(key, input.value('rateLimit'))
-    limiter = binding === undefined ? undefined : makers.rateLimiter?.(binding)
+/** The rate limiter: options, a `rateLimiter(name)` spec; vars, the one `RATE_LIMIT_BINDING` names. */
+export function readRateLimiter(input: SettingsInput<'rateLimit'>, makers?: GuardMakers): RateLimiter | undefined {
+  if (input.form === 'vars') return varsReader(makers).rateLimiter(input)
+  const given = input.value('rateLimit')
+  if (given !== undefined && !isRateLimiter(given)) {
+    throw new ConfigError(input.key('rateLimit'), "must be rateLimiter('NAME'), NAME a [[ratelimits]] binding")
   }
-  if (!limiter) return undefined
-  const bound = input.env?.[limiter.binding] as { limit?: unknown } | undefined
-  if (input.env && typeof bound?.limit !== 'function') throw unboundRateLimiter(key, limiter.binding)
-  return limiter
+  return given
 }

@@ -40,6 +40,12 @@ export function fromVars<Name extends string>(
   }
 }
 
+/** Vars are read with their readers, or not at all: a guard they name is never silently left out. */
+export function varsReader<T>(makers: T | undefined): T {
+  if (!makers) throw new TypeError('vars are read with the readers of their guards (WidgetMakers)')
+  return makers
+}
+
 /** A library user's options, each under its own name. */
 /**
  * The one check of an options object, wherever it sits (`widgetToken({ … })`, `guests`,
@@ -119,7 +125,7 @@ export function secretRef(input: SettingsInput<string>, name: string, { required
     return undefined
   }
   if (typeof value === 'function') return value as SecretRef
-  if (typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return value
+  if (typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(value)) return value
   throw new ConfigError(
     key,
     'must name the binding holding the secret (such as "SESSION_SECRET"), or be (env) => value',
@@ -128,7 +134,15 @@ export function secretRef(input: SettingsInput<string>, name: string, { required
 
 /** The secret's value now, from the request's env. */
 export function readSecret(ref: SecretRef, env: Record<string, unknown>): unknown {
-  return typeof ref === 'function' ? ref(env) : env[ref]
+  if (typeof ref !== 'function') return env[ref]
+  try {
+    return ref(env)
+  } catch (error) {
+    // Its message may quote what it read (`JSON.parse` does): the log gets the error's name only.
+    throw configInvalid([
+      new ConfigError(secretName(ref), `threw ${error instanceof Error ? error.name : typeof error}`),
+    ])
+  }
 }
 
 /**
@@ -150,14 +164,28 @@ export function requireSecret(
   }
 }
 
-/** No binding of the name: the closest one the env has (names only, never a value), and where secrets are set. */
+/**
+ * No binding of the name: the closest one the env has (names only, never a value), and where
+ * secrets are set. A name not written as binding names are (`CONNECT_SECRET`) may be the
+ * secret itself, pasted where its name belongs: it never reaches a log.
+ */
 function unboundSecret(name: string, env: Record<string, unknown>): ConfigError {
-  const near = closest(name, Object.keys(env), 2)
-  const guess = near ? ` (did you mean ${near}?)` : ''
+  if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(name)) {
+    return new ConfigError(
+      'secret',
+      'is required: no secret is bound under the name given, which is not written as binding names are (such as CONNECT_SECRET): give the name of the binding, never the secret',
+    )
+  }
   return new ConfigError(
     name,
-    `is required: no secret is bound as "${name}"${guess}; set it with wrangler secret put ${name}, and in .dev.vars locally`,
+    `is required: no secret is bound as "${name}"${didYouMean(name, env)}; set it with wrangler secret put ${name}, and in .dev.vars locally`,
   )
+}
+
+/** ` (did you mean NAME?)` for the env's binding closest to a name it lacks, or nothing: names only, never a value. */
+export function didYouMean(name: string, env: Record<string, unknown>): string {
+  const near = closest(name, Object.keys(env), 2)
+  return near ? ` (did you mean ${near}?)` : ''
 }
 
 /**

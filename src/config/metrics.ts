@@ -4,9 +4,9 @@
  * log line of its own once the data point holds it.
  */
 import { ConfigError } from '../errors.ts'
-import { analyticsEngine, isMetrics, type Metrics } from '../metrics.ts'
-import { fromVars, type SettingsInput } from './input.ts'
-import { optionalBoolean, optionalString } from './values.ts'
+import { isMetrics, type Metrics, readMetricsVar } from '../metrics.ts'
+import { fromVars, type SettingsInput, varsReader } from './input.ts'
+import { optionalBoolean } from './values.ts'
 
 /** The metrics options, and their vars. */
 export const METRICS_VARS = {
@@ -16,32 +16,20 @@ export const METRICS_VARS = {
 
 type Name = keyof typeof METRICS_VARS
 
-/**
- * The dataset: options, an `analyticsEngine(name)` spec; vars, one made from the binding's name
- * by `make` (the standalone Worker's). With the env at hand (the standalone Worker), it must be bound.
- */
-export function readMetrics(input: SettingsInput<Name>, make?: (binding: string) => Metrics): Metrics | undefined {
-  const key = input.key('metrics')
-  let metrics: Metrics | undefined
-  if (input.form === 'options') {
-    const given = input.value('metrics')
-    if (given !== undefined && !isMetrics(given)) {
-      throw new ConfigError(key, "must be analyticsEngine('NAME'), NAME an [[analytics_engine_datasets]] binding")
-    }
-    metrics = given
-  } else {
-    const binding = optionalString(key, input.value('metrics'))
-    metrics = binding === undefined ? undefined : make?.(binding)
-  }
-  if (!metrics) return undefined
-  const dataset = input.env?.[metrics.binding] as { writeDataPoint?: unknown } | undefined
-  if (input.env && typeof dataset?.writeDataPoint !== 'function') {
+/** The dataset: options, an `analyticsEngine(name)` spec; vars, the one `METRICS_BINDING` names (`read`). */
+export function readMetrics(
+  input: SettingsInput<Name>,
+  read?: (input: SettingsInput<'metrics'>) => Metrics | undefined,
+): Metrics | undefined {
+  if (input.form === 'vars') return varsReader(read)(input)
+  const given = input.value('metrics')
+  if (given !== undefined && !isMetrics(given)) {
     throw new ConfigError(
-      key,
-      `no Analytics Engine dataset is bound as "${metrics.binding}" ([[analytics_engine_datasets]] in the wrangler configuration)`,
+      input.key('metrics'),
+      "must be analyticsEngine('NAME'), NAME an [[analytics_engine_datasets]] binding",
     )
   }
-  return metrics
+  return given
 }
 
 /** Success lines may be left out only where the data point counts them. */
@@ -63,7 +51,7 @@ export function readLogTokensIssued(input: SettingsInput<Name>): boolean {
  */
 export function metricsOfInvalidConfig(env: Record<string, unknown>) {
   try {
-    const metrics = readMetrics(fromVars(env, METRICS_VARS, { secretsGiven: true }), analyticsEngine)
+    const metrics = readMetrics(fromVars(env, METRICS_VARS, { secretsGiven: true }), readMetricsVar)
     return metrics === undefined ? undefined : { name: '', source: '', metrics, logTokensIssued: true }
   } catch {
     return undefined

@@ -53,6 +53,15 @@ export function requiredString(key: string, value: unknown, rules?: StringRules)
   return text
 }
 
+/** A binding's name as a factory takes it (`rateLimiter('TOKENS')`): what wrangler accepts, a JavaScript identifier. */
+export function bindingName(key: string, value: unknown): string {
+  const name = requiredString(key, value)
+  if (!/^[A-Za-z_$][\w$]{0,63}$/.test(name)) {
+    throw new ConfigError(key, 'must be the name of a binding, such as "TOKENS" (letters, digits and _, at most 64)')
+  }
+  return name
+}
+
 export function integerInRange(
   key: string,
   value: unknown,

@@ -62,14 +62,14 @@ export interface WidgetSettings {
  * dataset): the standalone Worker's, which reads vars. Options hold the specs themselves.
  */
 export interface WidgetMakers extends GuardMakers {
-  analyticsEngine?: (binding: string) => Metrics
+  metrics: (input: SettingsInput<'metrics'>) => Metrics | undefined
 }
 
 /** Reads every widget setting, recording each mistake. */
 export function readWidgetSettings(
   input: SettingsInput<WidgetSettingName>,
   problems: ConfigProblems,
-  makers: WidgetMakers,
+  makers?: WidgetMakers,
 ): WidgetSettings | undefined {
   const anonymous = readAnonymousConfig(input, problems, makers)
   const settings = problems.fields({
@@ -89,7 +89,7 @@ export function readWidgetSettings(
         : parseMapping(input.key('mapping'), mapping)
     },
     rateLimit: () => readRateLimiter(input, makers),
-    metrics: () => readMetrics(input, makers.analyticsEngine),
+    metrics: () => readMetrics(input, makers?.metrics),
     logTokensIssued: () => readLogTokensIssued(input),
   })
   return settings && anonymous && { ...settings, anonymous }

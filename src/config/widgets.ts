@@ -6,9 +6,9 @@
  * is the one widget, as it always was.
  */
 import { ConfigError } from '../errors.ts'
-import { rateLimiter } from '../guards/rate-limit.ts'
+import { readRateLimiterVar } from '../guards/rate-limit.ts'
 import { readTurnstile } from '../guards/turnstile.ts'
-import { analyticsEngine } from '../metrics.ts'
+import { readMetricsVar } from '../metrics.ts'
 import { fromVars } from './input.ts'
 import { ConfigProblems } from './problems.ts'
 import { closest } from './settings.ts'
@@ -16,7 +16,7 @@ import { isRecord, optionalString, requiredString, structured } from './values.t
 import { readWidgetSettings, WIDGET_VARS, type WidgetMakers, type WidgetSettings } from './widget.ts'
 
 /** The standalone Worker reads every optional part from its vars, so it brings each. */
-const MAKERS: WidgetMakers = { turnstile: readTurnstile, rateLimiter, analyticsEngine }
+const MAKERS: WidgetMakers = { turnstile: readTurnstile, rateLimiter: readRateLimiterVar, metrics: readMetricsVar }
 
 export interface WidgetConfig extends WidgetSettings {
   /** Names the widget in logs and configuration errors. */

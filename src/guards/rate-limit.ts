@@ -3,7 +3,8 @@
  * tokens per client IP, signed-in ones per session subject. The counters are kept per
  * Cloudflare location and are approximate: a ceiling against abuse, not an exact quota.
  */
-import { requiredString } from '../config/values.ts'
+import { didYouMean, type SettingsInput } from '../config/input.ts'
+import { bindingName } from '../config/values.ts'
 import { ConfigError, configInvalid, InvalidConfigError, TokenServiceError } from '../errors.ts'
 import { claimKey } from '../session/exact-json.ts'
 
@@ -35,11 +36,11 @@ export function isRateLimiter(value: unknown): value is RateLimiter {
 /** The rate limiter bound as `binding` (a `[[ratelimits]]` entry's `name`), for `widgetToken({ rateLimit })`. */
 export function rateLimiter(binding: string): RateLimiter {
   try {
-    requiredString('binding', binding)
+    bindingName('binding', binding)
   } catch (error) {
     throw error instanceof ConfigError ? new InvalidConfigError([error], 'rateLimiter()') : error
   }
-  return {
+  const limiter: RateLimiter = {
     kind: 'rateLimiter',
     binding,
     count(request, env, subject, scope) {
@@ -47,17 +48,34 @@ export function rateLimiter(binding: string): RateLimiter {
       return enforceRateLimit(env, binding, scope ? `${scope}:${key}` : key)
     },
   }
+  // Frozen: what the route was created with is what it counts with.
+  return Object.freeze(limiter)
+}
+
+/**
+ * `RATE_LIMIT_BINDING`, for the standalone Worker: the limiter its var names; with the env at
+ * hand, it must be bound.
+ */
+export function readRateLimiterVar(input: SettingsInput<'rateLimit'>): RateLimiter | undefined {
+  const key = input.key('rateLimit')
+  const value = input.value('rateLimit')
+  if (value === undefined || value === null) return undefined
+  const binding = bindingName(key, value)
+  if (input.env && !isRateLimitBinding(input.env[binding])) throw unboundRateLimiter(key, binding, input.env)
+  return rateLimiter(binding)
+}
+
+function isRateLimitBinding(value: unknown): value is RateLimit {
+  return typeof (value as Partial<RateLimit> | undefined)?.limit === 'function'
 }
 
 /** The binding's period is at most 60 s, so a minute is always long enough to wait. */
 const RETRY_AFTER_SECONDS = 60
 
 async function enforceRateLimit(env: Record<string, unknown>, binding: string, key: string): Promise<void> {
-  const limiter = env[binding] as Partial<RateLimit> | undefined
+  const limiter = env[binding]
   // The standalone Worker checks its binding at startup; an app's env is known per request only.
-  if (typeof limiter?.limit !== 'function') {
-    throw configInvalid([unboundRateLimiter('rateLimit', binding)])
-  }
+  if (!isRateLimitBinding(limiter)) throw configInvalid([unboundRateLimiter('rateLimit', binding, env)])
   const { success } = await limiter.limit({ key })
   if (!success) {
     throw new TokenServiceError('RATE_LIMITED', `over_limit_${key.slice(0, key.indexOf(':'))}`, {
@@ -66,9 +84,12 @@ async function enforceRateLimit(env: Record<string, unknown>, binding: string, k
   }
 }
 
-/** The mistake of naming a binding that holds no rate limiter. */
-export function unboundRateLimiter(key: string, binding: string): ConfigError {
-  return new ConfigError(key, `no rate limiter is bound as "${binding}" ([[ratelimits]] in the wrangler configuration)`)
+/** The mistake of naming a binding that holds no rate limiter, with the env's closest name. */
+function unboundRateLimiter(key: string, binding: string, env: Record<string, unknown>): ConfigError {
+  return new ConfigError(
+    key,
+    `no rate limiter is bound as "${binding}"${didYouMean(binding, env)} ([[ratelimits]] in the wrangler configuration)`,
+  )
 }
 
 /** The rate-limit key of a request: the session subject when signed in, else the client IP. */

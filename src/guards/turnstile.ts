@@ -78,12 +78,15 @@ export function readTurnstile(input: SettingsInput<'turnstileSecret' | 'turnstil
     )
   }
   if (secret === undefined) return undefined
-  return {
+  const guard: Turnstile = {
     kind: 'turnstile',
     secret,
-    verifyUrl,
+    // A copy to read: the one that siteverify's calls go to is the route's own.
+    verifyUrl: new URL(verifyUrl),
     require: (request, env) => requireTurnstile(request, { secret, verifyUrl }, env),
   }
+  // Frozen: what the route was created with is what it challenges with.
+  return Object.freeze(guard)
 }
 
 export const TURNSTILE_HEADER = 'CF-Turnstile-Response'
@@ -97,10 +100,12 @@ async function requireTurnstile(
   config: { secret: SecretRef; verifyUrl: URL },
   env: Record<string, unknown>,
 ): Promise<void> {
+  // The secret first: a missing one is the operator's to fix, on every guest's request.
+  const secret = requireSecret(config.secret, env)
   const response = request.headers.get(TURNSTILE_HEADER)
   if (!response) throw new TokenServiceError('TURNSTILE_FAILED', 'turnstile_response_missing')
   const form = new URLSearchParams()
-  form.set('secret', requireSecret(config.secret, env))
+  form.set('secret', secret)
   form.set('response', response.slice(0, 2048))
   const ip = request.headers.get('CF-Connecting-IP')
   if (ip) form.set('remoteip', ip)

@@ -20,9 +20,10 @@ export function jwksSpec(url: string, maxStaleSeconds: unknown, names: { url: st
     max: MAX_JWKS_MAX_STALE_SECONDS,
     fallback: DEFAULT_JWKS_MAX_STALE_SECONDS,
   })
-  return {
+  const spec: KeySpec = {
     kind: 'jwks',
-    url: href,
+    // A copy to read: the one the keys are fetched from is the spec's own.
+    url: new URL(href),
     async resolve(_algorithms, cacheScope) {
       const id = `${href.href} ${stale} ${cacheScope}`
       let keySet = remoteKeySets.get(id)
@@ -33,6 +34,8 @@ export function jwksSpec(url: string, maxStaleSeconds: unknown, names: { url: st
       return { getKey: keySet.getKey, refreshKeys: keySet.refreshKeys }
     },
   }
+  // Frozen: what the source was created with is where it fetches keys.
+  return Object.freeze(spec)
 }
 
 export interface JwksOptions {

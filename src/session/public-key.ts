@@ -35,7 +35,7 @@ export function publicKeySpec(key: string, value: unknown): KeySpec {
     }
   }
   const imported = new Map<string, ReturnType<typeof keyPerAlgorithm>>()
-  return {
+  const spec: KeySpec = {
     kind: 'publicKey',
     async resolve(algorithms) {
       const id = algorithms.join(',')
@@ -49,6 +49,7 @@ export function publicKeySpec(key: string, value: unknown): KeySpec {
       return { getKey: await getKey }
     },
   }
+  return Object.freeze(spec)
 }
 
 /** A public key for `jwtCookie({ keys: publicKey(pem) })`, checked now. */

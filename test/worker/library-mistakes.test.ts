@@ -1,9 +1,14 @@
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { fromVars } from '../../src/config/input'
+import { ConfigProblems } from '../../src/config/problems'
+import { readWidgetSettings, WIDGET_VARS } from '../../src/config/widget'
 import { InvalidConfigError } from '../../src/errors'
 import { rateLimiter } from '../../src/guards/rate-limit'
 import { turnstile } from '../../src/guards/turnstile'
 import { type WidgetTokenOptions, widgetToken, widgetTokenFetch } from '../../src/handler'
+import { analyticsEngine } from '../../src/metrics'
+import { jwks } from '../../src/session/jwks'
 import { jwtCookie } from '../../src/session/jwt-cookie'
 import { TEST_CONNECT_SECRET, TEST_SESSION_SECRET } from '../support/secrets'
 import { DEMO_AUDIENCE, DEMO_ISSUER, JANE, sessionCookie } from './helpers'
@@ -205,5 +210,82 @@ describe('A required field needs text', () => {
       status: 403,
       code: 'SESSION_CLAIM_MISSING',
     })
+  })
+})
+
+// The new user's and the attacker's tries of the specs (issue 16): what they found, each refused.
+describe('A secret where its name belongs, and secrets that fail', () => {
+  it("Should never log a secret's value pasted where the binding's name belongs", async () => {
+    const pasted = 'Xk9pQ2mL7vB4nR8tY1wZ3cF6hJ0gD5sA2eU4iO7yT1q'
+    const result = await answer({ secret: pasted }, await sessionCookie())
+    expect(result).toMatchObject({ status: 500, code: 'CONFIG_INVALID' })
+    expect(result.log).toContain('is not written as binding names are')
+    expect(result.log).not.toContain(pasted.slice(0, 8))
+  })
+
+  it('Should log only the name of the error a secret function throws, never its message', async () => {
+    const secret = (env: Record<string, unknown>) => JSON.parse(String(env.WIDGET_KEY_JSON)).key as string
+    const result = await answer({ secret }, await sessionCookie(), { ...ENV, WIDGET_KEY_JSON: 'SECRETwidgetkey' })
+    expect(result).toMatchObject({ status: 500, code: 'CONFIG_INVALID' })
+    expect(result.log).toContain('threw SyntaxError')
+    expect(result.log).not.toContain('SECRET')
+  })
+
+  it('Should ask for a missing Turnstile secret on every guest request, with or without a response', async () => {
+    const guests = { turnstile: turnstile({ secret: 'TURNSTILE_SECRT' }) }
+    const result = await answer({ guests })
+    expect(result).toMatchObject({ status: 500, code: 'CONFIG_INVALID' })
+    expect(result.log).toContain('no secret is bound as \\"TURNSTILE_SECRT\\"')
+  })
+})
+
+describe('Specs are what their factory made, and stay so', () => {
+  it('Should freeze each spec, and keep the URL siteverify is called at to itself', () => {
+    const specs = [
+      turnstile({ secret: 'TURNSTILE' }),
+      rateLimiter('TOKENS'),
+      analyticsEngine('TOKEN_METRICS'),
+      jwks('https://login.example.com/.well-known/jwks.json'),
+    ]
+    for (const spec of specs) expect(Object.isFrozen(spec)).toBe(true)
+    const guard = turnstile({ secret: 'TURNSTILE', verifyUrl: 'https://turnstile.example.com/siteverify' })
+    expect(() => {
+      ;(guard as { require: unknown }).require = async () => {}
+    }).toThrow(TypeError)
+    guard.verifyUrl.href = 'http://attacker.example/siteverify'
+    expect(turnstile({ secret: 'TURNSTILE' }).verifyUrl.href).toBe(
+      'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+    )
+  })
+
+  it.each([
+    ['a name of 100,000 characters', 'rateLimiter', 'A'.repeat(100_000)],
+    ['a name with a quote', 'rateLimiter', 'A";B'],
+    ['a name with a space', 'analyticsEngine', 'TOKEN METRICS'],
+  ])('Should refuse %s when %s() is called', (_, factory, name) => {
+    const make = factory === 'rateLimiter' ? rateLimiter : analyticsEngine
+    expect(() => make(name)).toThrow(new RegExp(`^${factory}\\(\\): 1 problem: binding: must be the name of a binding`))
+  })
+
+  it('Should refuse a widget name that is not a string, which the log line and data point carry', () => {
+    expect(problemsOf({ ...BASE, name: Symbol('support') as never })).toEqual(['name: must be a string'])
+  })
+
+  it('Should name the rate limiter the env has when the one named is not bound', async () => {
+    const result = await answer({ rateLimit: rateLimiter('TOKEN') }, await sessionCookie(), {
+      ...ENV,
+      TOKENS: { limit: async () => ({ success: true }) },
+    })
+    expect(result).toMatchObject({ status: 500, code: 'CONFIG_INVALID' })
+    expect(result.log).toContain('no rate limiter is bound as \\"TOKEN\\" (did you mean TOKENS?)')
+  })
+})
+
+describe('Vars without their readers', () => {
+  it('Should refuse to read vars that name a guard without the readers of guards, never leaving the guard out', () => {
+    const vars = fromVars({ WIDGET_ID: 'w', RATE_LIMIT_BINDING: 'TOKENS' }, WIDGET_VARS, { secretsGiven: false })
+    expect(() => readWidgetSettings(vars, new ConfigProblems())).toThrow(
+      'vars are read with the readers of their guards (WidgetMakers)',
+    )
   })
 })
