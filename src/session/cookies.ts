@@ -68,44 +68,50 @@ export class CookieJar {
     return copies
   }
 
-  /**
-   * The session under `name` for SDKs that split long values into `name.0`, `name.1`, …: each
-   * whole copy, or the chunks joined, as one copy. Chunks beside a whole cookie, a chunk sent
-   * twice, or a gap are refused for the request: which parts are the visitor's cannot be told.
-   */
-  chunkedCopies(name: string): CookieCopy[] {
-    const whole = this.copies(name)
-    const chunks = this.#chunkNumbers(name)
-    if (chunks.length === 0) return whole
-    if (whole.length > 0) throw new TokenServiceError('SESSION_AMBIGUOUS', 'whole_and_chunked_cookie')
-    const highest = Math.max(...chunks)
-    if (highest >= MAX_COOKIE_CHUNKS) throw new TokenServiceError('SESSION_INVALID', 'too_many_cookie_chunks')
-    const parts: string[] = []
-    for (let index = 0; index <= highest; index++) {
-      const copies = this.copies(`${name}.${index}`)
-      if (copies.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'cookie_chunk_sent_twice')
-      const part = copies[0]
-      if (part === undefined) throw new TokenServiceError('SESSION_INVALID', 'cookie_chunk_missing')
-      if ('refused' in part) return [part]
-      parts.push(part.value)
-    }
-    const value = parts.join('')
-    if (value.length > MAX_SESSION_CHARS) {
-      return [{ refused: new TokenServiceError('SESSION_INVALID', 'session_too_large') }]
-    }
-    return [{ value }]
+  /** The names of the cookies sent, in order, each as often as it was sent. */
+  names(): string[] {
+    return this.#pairs.map((pair) => pair.name)
   }
+}
 
-  /** The suffixes `n` of every `name.n` sent, `n` a chunk number as SDKs write it (0, 1, … 10). */
-  #chunkNumbers(name: string): number[] {
-    const numbers: number[] = []
-    for (const pair of this.#pairs) {
-      if (!pair.name.startsWith(`${name}.`)) continue
-      const suffix = pair.name.slice(name.length + 1)
-      if (/^(0|[1-9]\d{0,3})$/.test(suffix)) numbers.push(Number(suffix))
-    }
-    return numbers
+/**
+ * The session under `name` for SDKs that split long values into `name.0`, `name.1`, …: each
+ * whole copy, or the chunks joined, as one copy. Chunks beside a whole cookie, a chunk sent
+ * twice, or a gap are refused for the request: which parts are the visitor's cannot be told.
+ * A function, not a method: a source that reads no chunks bundles none of this.
+ */
+export function chunkedCopies(cookies: CookieJar, name: string): CookieCopy[] {
+  const whole = cookies.copies(name)
+  const chunks = chunkNumbers(cookies, name)
+  if (chunks.length === 0) return whole
+  if (whole.length > 0) throw new TokenServiceError('SESSION_AMBIGUOUS', 'whole_and_chunked_cookie')
+  const highest = Math.max(...chunks)
+  if (highest >= MAX_COOKIE_CHUNKS) throw new TokenServiceError('SESSION_INVALID', 'too_many_cookie_chunks')
+  const parts: string[] = []
+  for (let index = 0; index <= highest; index++) {
+    const copies = cookies.copies(`${name}.${index}`)
+    if (copies.length > 1) throw new TokenServiceError('SESSION_AMBIGUOUS', 'cookie_chunk_sent_twice')
+    const part = copies[0]
+    if (part === undefined) throw new TokenServiceError('SESSION_INVALID', 'cookie_chunk_missing')
+    if ('refused' in part) return [part]
+    parts.push(part.value)
   }
+  const value = parts.join('')
+  if (value.length > MAX_SESSION_CHARS) {
+    return [{ refused: new TokenServiceError('SESSION_INVALID', 'session_too_large') }]
+  }
+  return [{ value }]
+}
+
+/** The suffixes `n` of every `name.n` sent, `n` a chunk number as SDKs write it (0, 1, … 10). */
+function chunkNumbers(cookies: CookieJar, name: string): number[] {
+  const numbers: number[] = []
+  for (const sent of cookies.names()) {
+    if (!sent.startsWith(`${name}.`)) continue
+    const suffix = sent.slice(name.length + 1)
+    if (/^(0|[1-9]\d{0,3})$/.test(suffix)) numbers.push(Number(suffix))
+  }
+  return numbers
 }
 
 /** Why a cookie as sent cannot be a session, or nothing. */

@@ -15,6 +15,7 @@ import { requireSecret, type SecretRef, type SettingsInput, secretRef } from '..
 import type { ConfigProblems } from '../../config/problems.ts'
 import { optionalString } from '../../config/values.ts'
 import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { chunkedCopies } from '../cookies.ts'
 import { readClockTolerance } from '../jwt-settings.ts'
 import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
 import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source.ts'
@@ -167,7 +168,7 @@ function authJsSource(config: AuthJsSettings): SessionSource {
     identify(context) {
       const secrets = config.secrets.flatMap((ref) => requireSecret(ref, context.env))
       const copies = config.cookieNames.flatMap((name) =>
-        eachCookie(context.cookies.chunkedCopies(name), (token) => decrypt(token, name, secrets)),
+        eachCookie(chunkedCopies(context.cookies, name), (token) => decrypt(token, name, secrets)),
       )
       return oneVisitor(copies, context, 'authjs_signed_out')
     },

@@ -10,6 +10,7 @@ import { base64url } from 'jose'
 import type { SecretRef } from '../../config/input.ts'
 import { requiredString } from '../../config/values.ts'
 import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { chunkedCopies } from '../cookies.ts'
 import { type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
 import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
 import { eachCookie, type Identity, oneVisitor, type SessionSource } from '../source.ts'
@@ -81,7 +82,7 @@ function supabaseSource(config: SupabaseSettings): SessionSource {
     settings: config,
     async identify(context) {
       const session = await verifier(context.env, context.cacheScope)
-      const copies = eachCookie(context.cookies.chunkedCopies(cookieName), (value) => identifyOne(value, session))
+      const copies = eachCookie(chunkedCopies(context.cookies, cookieName), (value) => identifyOne(value, session))
       return oneVisitor(copies, context, 'supabase_signed_out')
     },
   }
