@@ -132,7 +132,9 @@ function checkedRoute(options: WidgetTokenOptions, call: string): TokenRoute {
     throw new InvalidConfigError(problems.found, call)
   const { guests, session } = options
   if (guests !== undefined) checkOptions(guests, GUEST_OPTIONS, problems, { call, key: 'guests' })
-  if (typeof session?.identify !== 'function') {
+  if (typeof session === 'function') {
+    problems.add('session', 'is a factory, not a session source: call it, as in jwtCookie({ … })')
+  } else if (typeof session?.identify !== 'function') {
     problems.add('session', 'is required: a session source such as jwtCookie({ … }) or cognito({ … })')
   }
   const name = problems.read(() => optionalString('name', options.name))

@@ -156,7 +156,13 @@ export function requireSecret(
   check: (key: string, value: unknown) => string = requiredString,
 ): string {
   const value = readSecret(ref, env)
-  if (typeof ref === 'string' && value === undefined) throw configInvalid([unboundSecret(ref, env)])
+  if (value === undefined) {
+    const missing =
+      typeof ref === 'string'
+        ? unboundSecret(ref, env)
+        : new ConfigError(secretName(ref), 'is required: the function returned no value')
+    throw configInvalid([missing])
+  }
   try {
     return check(secretName(ref), value)
   } catch (error) {

@@ -153,6 +153,13 @@ describe('What only the request can tell', () => {
     const result = await answer({ secret: () => undefined }, await sessionCookie())
     expect(result).toMatchObject({ status: 500, code: 'CONFIG_INVALID' })
     expect(result.log).toContain('"key":"secret (a function)"')
+    expect(result.log).toContain('the function returned no value')
+  })
+
+  it('Should say that a factory was passed where the source it makes belongs', () => {
+    expect(problemsOf({ ...BASE, session: jwtCookie as never })).toEqual([
+      'session: is a factory, not a session source: call it, as in jwtCookie({ … })',
+    ])
   })
 
   it('Should say in the log that no origins are configured, when a page of another origin asks', async () => {
