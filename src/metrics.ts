@@ -10,8 +10,8 @@
  * point after the answer), and a binding that throws never changes an answer: it is logged once.
  */
 import { didYouMean, type SettingsInput } from './config/input.ts'
-import { bindingName } from './config/values.ts'
-import { ConfigError, InvalidConfigError } from './errors.ts'
+import { bindingName, checkedArgument, isSpec } from './config/values.ts'
+import { ConfigError } from './errors.ts'
 import { outcomeOf, type RequestNotes } from './http/request-log.ts'
 import { describeUnexpected, logEvent } from './log.ts'
 
@@ -106,21 +106,12 @@ export interface Metrics {
 }
 
 export function isMetrics(value: unknown): value is Metrics {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Metrics).kind === 'analyticsEngine' &&
-    typeof (value as Metrics).write === 'function'
-  )
+  return isSpec<Metrics>(value, 'analyticsEngine', 'write')
 }
 
 /** The Workers Analytics Engine dataset bound as `binding` (an `[[analytics_engine_datasets]]` entry's `binding`). */
 export function analyticsEngine(binding: string): Metrics {
-  try {
-    bindingName('binding', binding)
-  } catch (error) {
-    throw error instanceof ConfigError ? new InvalidConfigError([error], 'analyticsEngine()') : error
-  }
+  checkedArgument('analyticsEngine()', () => bindingName('binding', binding))
   const metrics: Metrics = {
     kind: 'analyticsEngine',
     binding,

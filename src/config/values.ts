@@ -6,7 +6,7 @@
  * `--var` or in the dashboard, so every reader accepts both forms. An empty value is a
  * mistake, never "off": `SESSION_ISSUER = ""` must not silently drop the issuer check.
  */
-import { ConfigError } from '../errors.ts'
+import { ConfigError, InvalidConfigError } from '../errors.ts'
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -51,6 +51,25 @@ export function requiredString(key: string, value: unknown, rules?: StringRules)
   const text = optionalString(key, value, rules)
   if (text === undefined) throw new ConfigError(key, 'is required')
   return text
+}
+
+/**
+ * A spec an option holds (`rateLimiter(name)`, `turnstile({ … })`, `analyticsEngine(name)`), as
+ * its factory made it: of its `kind`, with the method the route calls.
+ */
+export function isSpec<T>(value: unknown, kind: string, method: string): value is T {
+  if (typeof value !== 'object' || value === null) return false
+  const spec = value as Record<string, unknown>
+  return spec.kind === kind && typeof spec[method] === 'function'
+}
+
+/** A factory's own arguments, checked when it is called: a mistake is an `InvalidConfigError` naming the call. */
+export function checkedArgument<T>(call: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    throw error instanceof ConfigError ? new InvalidConfigError([error], call) : error
+  }
 }
 
 /** A binding's name as a factory takes it (`rateLimiter('TOKENS')`): what wrangler accepts, a JavaScript identifier. */

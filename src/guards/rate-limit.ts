@@ -4,8 +4,8 @@
  * Cloudflare location and are approximate: a ceiling against abuse, not an exact quota.
  */
 import { didYouMean, type SettingsInput } from '../config/input.ts'
-import { bindingName } from '../config/values.ts'
-import { ConfigError, configInvalid, InvalidConfigError, TokenServiceError } from '../errors.ts'
+import { bindingName, checkedArgument, isSpec } from '../config/values.ts'
+import { ConfigError, configInvalid, TokenServiceError } from '../errors.ts'
 import { claimKey } from '../session/exact-json.ts'
 
 /**
@@ -25,21 +25,12 @@ export interface RateLimiter {
 }
 
 export function isRateLimiter(value: unknown): value is RateLimiter {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as RateLimiter).kind === 'rateLimiter' &&
-    typeof (value as RateLimiter).count === 'function'
-  )
+  return isSpec<RateLimiter>(value, 'rateLimiter', 'count')
 }
 
 /** The rate limiter bound as `binding` (a `[[ratelimits]]` entry's `name`), for `widgetToken({ rateLimit })`. */
 export function rateLimiter(binding: string): RateLimiter {
-  try {
-    bindingName('binding', binding)
-  } catch (error) {
-    throw error instanceof ConfigError ? new InvalidConfigError([error], 'rateLimiter()') : error
-  }
+  checkedArgument('rateLimiter()', () => bindingName('binding', binding))
   const limiter: RateLimiter = {
     kind: 'rateLimiter',
     binding,

@@ -13,7 +13,7 @@ import {
   withSettings,
 } from '../config/input.ts'
 import { ConfigProblems } from '../config/problems.ts'
-import { optionalString, secureUrl } from '../config/values.ts'
+import { isSpec, optionalString, secureUrl } from '../config/values.ts'
 import { ConfigError, InvalidConfigError, TokenServiceError } from '../errors.ts'
 import { fetchWithin } from '../outbound.ts'
 
@@ -39,12 +39,7 @@ export interface TurnstileOptions {
 }
 
 export function isTurnstile(value: unknown): value is Turnstile {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Turnstile).kind === 'turnstile' &&
-    typeof (value as Turnstile).require === 'function'
-  )
+  return isSpec<Turnstile>(value, 'turnstile', 'require')
 }
 
 /** Turnstile for guests, checked now: every mistake at once. */

@@ -3,9 +3,8 @@
  * survives its host (`key-sets.ts`): one per URL, stale period and cache scope per isolate.
  */
 
-import { integerInRange, secureUrl } from '../config/values.ts'
+import { checkedArgument, integerInRange, secureUrl } from '../config/values.ts'
 import { DEFAULT_JWKS_MAX_STALE_SECONDS, MAX_JWKS_MAX_STALE_SECONDS } from '../constants.ts'
-import { ConfigError, InvalidConfigError } from '../errors.ts'
 import { RemoteKeySet } from './key-sets.ts'
 import type { KeySpec } from './keys.ts'
 
@@ -45,9 +44,7 @@ export interface JwksOptions {
 
 /** A login service's JWKS for `jwtCookie({ keys: jwks(url) })`: https (http only on loopback), checked now. */
 export function jwks(url: string, options: JwksOptions = {}): KeySpec {
-  try {
-    return jwksSpec(url, options.maxStaleSeconds, { url: 'url', stale: 'maxStaleSeconds' })
-  } catch (error) {
-    throw error instanceof ConfigError ? new InvalidConfigError([error], 'jwks()') : error
-  }
+  return checkedArgument('jwks()', () =>
+    jwksSpec(url, options.maxStaleSeconds, { url: 'url', stale: 'maxStaleSeconds' }),
+  )
 }

@@ -3,8 +3,8 @@
  * or a JWK as JSON text. A private key given where a public one belongs is refused, never used.
  */
 import { importJWK, importSPKI, type JWK } from 'jose'
-import { optionalString } from '../config/values.ts'
-import { ConfigError, InvalidConfigError } from '../errors.ts'
+import { checkedArgument, optionalString } from '../config/values.ts'
+import { ConfigError } from '../errors.ts'
 import { type KeySpec, keyPerAlgorithm } from './keys.ts'
 
 /** JWK members that only a private or secret key has (RFC 7518 §6). */
@@ -54,9 +54,5 @@ export function publicKeySpec(key: string, value: unknown): KeySpec {
 
 /** A public key for `jwtCookie({ keys: publicKey(pem) })`, checked now. */
 export function publicKey(pem: string): KeySpec {
-  try {
-    return publicKeySpec('key', pem)
-  } catch (error) {
-    throw error instanceof ConfigError ? new InvalidConfigError([error], 'publicKey()') : error
-  }
+  return checkedArgument('publicKey()', () => publicKeySpec('key', pem))
 }
