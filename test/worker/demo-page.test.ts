@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SAME_ORIGIN_SNIPPET } from '../../src/dev/snippets'
 import { fetchDev, sessionFrom } from './dev-entry'
-import { errorCode, WITHOUT_DEMO_JWT } from './helpers'
+import { COGNITO_SESSIONS, errorCode, KV_SESSIONS, WITHOUT_DEMO_JWT } from './helpers'
 
 /**
  * What the demo page (`/dev`) is told about the configuration it runs against: the data the
@@ -82,20 +82,8 @@ describe('The demo page when only the site can make sessions', () => {
     SESSION_INTROSPECTION_URL: 'http://127.0.0.1:3000/api/me',
   }
 
-  const kv = {
-    ...WITHOUT_DEMO_JWT,
-    SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
-    SESSION_SOURCE: 'kv',
-    SESSION_KV_BINDING: 'TEST_SESSIONS',
-    SESSION_KV_PREFIX: 'sess:',
-  }
-  const cognito = {
-    ...WITHOUT_DEMO_JWT,
-    SESSION_SECRET: undefined,
-    SESSION_PROVIDER: 'cognito',
-    COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
-    COGNITO_CLIENT_ID: '1example23456789',
-  }
+  const kv = KV_SESSIONS
+  const cognito = COGNITO_SESSIONS
 
   it('Should offer no demo sign-in and say to sign in at the site', async () => {
     const { signIn } = await pageConfig(introspection)

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DEV_ERROR_CODES, type DevErrorCode, DevRouteError } from '../../src/dev/errors'
 import { ERROR_CODES, TokenServiceError } from '../../src/errors'
 import { asFailure, errorResponse } from '../../src/http/error-response'
-import { fetchWithEnv, fetchWorker, sessionCookie, tokenRequest, WITHOUT_DEMO_JWT } from './helpers'
+import { COGNITO_SESSIONS, fetchWithEnv, fetchWorker, KV_SESSIONS, sessionCookie, tokenRequest } from './helpers'
 import { introspection, meUrl, withSiteCookie } from './site-support'
 
 afterEach(() => {
@@ -95,20 +95,8 @@ describe('HEAD /token', () => {
 })
 
 describe('401 SESSION_MISSING, whichever way the visitor is not signed in', () => {
-  const kv = {
-    ...WITHOUT_DEMO_JWT,
-    SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
-    SESSION_SOURCE: 'kv',
-    SESSION_KV_BINDING: 'TEST_SESSIONS',
-    SESSION_KV_PREFIX: 'sess:',
-  }
-  const cognito = {
-    ...WITHOUT_DEMO_JWT,
-    SESSION_SECRET: undefined,
-    SESSION_PROVIDER: 'cognito',
-    COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
-    COGNITO_CLIENT_ID: '1example23456789',
-  }
+  const kv = KV_SESSIONS
+  const cognito = COGNITO_SESSIONS
 
   // A cookie was sent in all but the first: the message may not say none was, nor which check decided.
   it.each([

@@ -15,6 +15,7 @@ import {
   BASE,
   errorCode,
   fetchWithEnv,
+  KV_SESSIONS,
   providerFixtures,
   sessionCookie,
   WITHOUT_DEMO_JWT,
@@ -64,13 +65,7 @@ const CASES: Record<string, () => Promise<Attack>> = {
     await sessions.put(`sess:${alice}`, JSON.stringify({ id: 'alice' }))
     await sessions.put(`sess:${mallory}`, JSON.stringify({ id: 'mallory' }))
     return {
-      env: {
-        SESSION_KV_BINDING: 'TEST_SESSIONS',
-        SESSION_KV_PREFIX: 'sess:',
-        ...WITHOUT_DEMO_JWT,
-        SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
-        ...memberIdFrom('id'),
-      },
+      env: { ...KV_SESSIONS, ...memberIdFrom('id') },
       visitor: { cookies: `session=${alice}`, memberId: 'alice' },
       attacker: { cookies: `session=${mallory}`, memberId: 'mallory' },
     }

@@ -66,6 +66,24 @@ export const WITHOUT_DEMO_JWT = {
   SESSION_AUDIENCE: undefined,
 } as const
 
+/** Sessions as KV records under `sess:` in the test namespace (vitest.config.ts binds `TEST_SESSIONS`). */
+export const KV_SESSIONS = {
+  ...WITHOUT_DEMO_JWT,
+  SESSION_CLOCK_TOLERANCE_SECONDS: undefined,
+  SESSION_SOURCE: 'kv',
+  SESSION_KV_BINDING: 'TEST_SESSIONS',
+  SESSION_KV_PREFIX: 'sess:',
+} as const
+
+/** Sessions from Cognito's Amplify cookies, for a sample user pool: no session secret. */
+export const COGNITO_SESSIONS = {
+  ...WITHOUT_DEMO_JWT,
+  SESSION_SECRET: undefined,
+  SESSION_PROVIDER: 'cognito',
+  COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+  COGNITO_CLIENT_ID: '1example23456789',
+} as const
+
 /** The test env: wrangler.toml's demo vars and the test secrets. */
 export function demoEnv(): Env {
   return env as unknown as Env
