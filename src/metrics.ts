@@ -9,7 +9,7 @@
  * read them from `DATA_POINT_COLUMNS`. `writeDataPoint` returns at once (the runtime sends the
  * point after the answer), and a binding that throws never changes an answer: it is logged once.
  */
-import { didYouMean, type SettingsInput } from './config/input.ts'
+import { boundName, didYouMean, type SettingsInput } from './config/input.ts'
 import { bindingName, checkedArgument, isSpec } from './config/values.ts'
 import { ConfigError } from './errors.ts'
 import { outcomeOf, type RequestNotes } from './http/request-log.ts'
@@ -127,17 +127,16 @@ export function analyticsEngine(binding: string): Metrics {
  * hand, it must be bound.
  */
 export function readMetricsVar(input: SettingsInput<'metrics'>): Metrics | undefined {
-  const key = input.key('metrics')
-  const value = input.value('metrics')
-  if (value === undefined || value === null) return undefined
-  const binding = bindingName(key, value)
-  if (input.env && !isDataset(input.env[binding])) {
-    throw new ConfigError(
-      key,
-      `no Analytics Engine dataset is bound as "${binding}"${didYouMean(binding, input.env)} ([[analytics_engine_datasets]] in the wrangler configuration)`,
-    )
-  }
-  return analyticsEngine(binding)
+  const binding = boundName(input, 'metrics', isDataset, unboundDataset)
+  return binding === undefined ? undefined : analyticsEngine(binding)
+}
+
+/** The mistake of naming a binding that holds no dataset, with the env's closest name. */
+function unboundDataset(key: string, binding: string, env: Record<string, unknown>): ConfigError {
+  return new ConfigError(
+    key,
+    `no Analytics Engine dataset is bound as "${binding}"${didYouMean(binding, env)} ([[analytics_engine_datasets]] in the wrangler configuration)`,
+  )
 }
 
 function isDataset(value: unknown): value is MetricsDataset {

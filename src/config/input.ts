@@ -11,7 +11,7 @@
 import { ConfigError, configInvalid } from '../errors.ts'
 import type { ConfigProblems } from './problems.ts'
 import { closest } from './settings.ts'
-import { optionalString, requiredString } from './values.ts'
+import { bindingName, optionalString, requiredString } from './values.ts'
 
 /** A secret: the name of the binding that holds it, or a function of the request's env. */
 export type SecretRef = string | ((env: Record<string, unknown>) => string | undefined)
@@ -186,6 +186,24 @@ function unboundSecret(name: string, env: Record<string, unknown>): ConfigError 
     name,
     `is required: no secret is bound as "${name}"${didYouMean(name, env)}; set it with wrangler secret put ${name}, and in .dev.vars locally`,
   )
+}
+
+/**
+ * The binding a var names (`RATE_LIMIT_BINDING = "TOKENS"`), or nothing when unset; with the env
+ * at hand (the standalone Worker), it must hold what `holds` accepts, or `unbound` says why not.
+ */
+export function boundName(
+  input: SettingsInput<string>,
+  name: string,
+  holds: (binding: unknown) => boolean,
+  unbound: (key: string, binding: string, env: Record<string, unknown>) => ConfigError,
+): string | undefined {
+  const key = input.key(name)
+  const value = input.value(name)
+  if (value === undefined || value === null) return undefined
+  const binding = bindingName(key, value)
+  if (input.env && !holds(input.env[binding])) throw unbound(key, binding, input.env)
+  return binding
 }
 
 /** ` (did you mean NAME?)` for the env's binding closest to a name it lacks, or nothing: names only, never a value. */

@@ -3,7 +3,7 @@
  * tokens per client IP, signed-in ones per session subject. The counters are kept per
  * Cloudflare location and are approximate: a ceiling against abuse, not an exact quota.
  */
-import { didYouMean, type SettingsInput } from '../config/input.ts'
+import { boundName, didYouMean, type SettingsInput } from '../config/input.ts'
 import { bindingName, checkedArgument, isSpec } from '../config/values.ts'
 import { ConfigError, configInvalid, TokenServiceError } from '../errors.ts'
 import { claimKey } from '../session/exact-json.ts'
@@ -48,12 +48,8 @@ export function rateLimiter(binding: string): RateLimiter {
  * hand, it must be bound.
  */
 export function readRateLimiterVar(input: SettingsInput<'rateLimit'>): RateLimiter | undefined {
-  const key = input.key('rateLimit')
-  const value = input.value('rateLimit')
-  if (value === undefined || value === null) return undefined
-  const binding = bindingName(key, value)
-  if (input.env && !isRateLimitBinding(input.env[binding])) throw unboundRateLimiter(key, binding, input.env)
-  return rateLimiter(binding)
+  const binding = boundName(input, 'rateLimit', isRateLimitBinding, unboundRateLimiter)
+  return binding === undefined ? undefined : rateLimiter(binding)
 }
 
 function isRateLimitBinding(value: unknown): value is RateLimit {
