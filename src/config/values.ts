@@ -53,6 +53,13 @@ export function requiredString(key: string, value: unknown, rules?: StringRules)
   return text
 }
 
+/** A required string of a known shape (a user pool id, a project id): `problem` says what it must be. */
+export function requiredMatching(key: string, value: unknown, pattern: RegExp, problem: string): string {
+  const text = requiredString(key, value)
+  if (!pattern.test(text)) throw new ConfigError(key, problem)
+  return text
+}
+
 /**
  * A spec an option holds (`rateLimiter(name)`, `turnstile({ … })`, `analyticsEngine(name)`), as
  * its factory made it: of its `kind`, with the method the route calls.

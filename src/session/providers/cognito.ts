@@ -11,8 +11,8 @@
  * Names are built with Amplify's own cookie-name encoding and compared as sent. Expired means
  * expired, even though Amplify refreshes in the browser: the widget asks again after the refresh.
  */
-import { requiredString } from '../../config/values.ts'
-import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { requiredMatching, requiredString } from '../../config/values.ts'
+import { TokenServiceError } from '../../errors.ts'
 import { type CookieCopy, type CookieJar, jsCookieName } from '../cookies.ts'
 import { type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
 import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
@@ -50,13 +50,13 @@ export const COGNITO: SessionRecipe<keyof typeof VARS, CognitoSettings> = {
   secrets: () => ({ needed: [], optional: [] }),
   read(input, problems) {
     const ids = problems.fields({
-      userPoolId: () => {
-        const userPoolId = requiredString(input.key('userPoolId'), input.value('userPoolId'))
-        if (!USER_POOL_ID.test(userPoolId)) {
-          throw new ConfigError(input.key('userPoolId'), 'must be a user pool id such as "us-east-1_AbCdEf123"')
-        }
-        return userPoolId
-      },
+      userPoolId: () =>
+        requiredMatching(
+          input.key('userPoolId'),
+          input.value('userPoolId'),
+          USER_POOL_ID,
+          'must be a user pool id such as "us-east-1_AbCdEf123"',
+        ),
       clientId: () => requiredString(input.key('clientId'), input.value('clientId')),
     })
     if (!ids) return undefined

@@ -5,8 +5,8 @@
  * max-age is honoured) or a JWKS; `iss = https://session.firebase.google.com/<projectId>`,
  * `aud = <projectId>`, a non-empty `sub`, and an `auth_time` that is not ahead.
  */
-import { requiredString } from '../../config/values.ts'
-import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { requiredMatching } from '../../config/values.ts'
+import { TokenServiceError } from '../../errors.ts'
 import { readCookieName } from '../cookies.ts'
 import { claimNumber } from '../exact-json.ts'
 import { type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
@@ -43,10 +43,12 @@ export const FIREBASE: SessionRecipe<keyof typeof VARS, FirebaseSettings> = {
   read(input, problems) {
     const own = problems.fields({
       projectId: () => {
-        const projectId = requiredString(input.key('projectId'), input.value('projectId'))
-        if (!PROJECT_ID.test(projectId))
-          throw new ConfigError(input.key('projectId'), 'must be a Firebase project id such as "my-app-1234"')
-        return projectId
+        return requiredMatching(
+          input.key('projectId'),
+          input.value('projectId'),
+          PROJECT_ID,
+          'must be a Firebase project id such as "my-app-1234"',
+        )
       },
       cookie: () => readCookieName(input),
     })

@@ -8,8 +8,8 @@
  */
 import { base64url } from 'jose'
 import type { SecretRef } from '../../config/input.ts'
-import { requiredString } from '../../config/values.ts'
-import { ConfigError, TokenServiceError } from '../../errors.ts'
+import { requiredMatching } from '../../config/values.ts'
+import { TokenServiceError } from '../../errors.ts'
 import { chunkedCopies } from '../cookies.ts'
 import { type JwtSettings, jwtVerifier } from '../jwt-settings.ts'
 import { type SessionRecipe, sourceFromOptions } from '../recipe.ts'
@@ -39,13 +39,14 @@ export const SUPABASE: SessionRecipe<keyof typeof VARS, SupabaseSettings> = {
   vars: VARS,
   secrets: (input) => ({ needed: [], optional: [input.key('jwtSecret')] }),
   read(input, problems) {
-    const projectRef = problems.read(() => {
-      const ref = requiredString(input.key('projectRef'), input.value('projectRef'))
-      if (!PROJECT_REF.test(ref)) {
-        throw new ConfigError(input.key('projectRef'), 'must be the 20-letter project ref of https://<ref>.supabase.co')
-      }
-      return ref
-    })
+    const projectRef = problems.read(() =>
+      requiredMatching(
+        input.key('projectRef'),
+        input.value('projectRef'),
+        PROJECT_REF,
+        'must be the 20-letter project ref of https://<ref>.supabase.co',
+      ),
+    )
     if (projectRef === undefined) return undefined
     const issuer = `https://${projectRef}.supabase.co/auth/v1`
     // The legacy JWT secret signs HS256; otherwise the project's own keys (ES256, or RS256).
