@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.ts'
 import { isRateLimiter, type RateLimiter } from '../guards/rate-limit.ts'
 import { isTurnstile, type Turnstile } from '../guards/turnstile.ts'
 import { type MappingRule, parseMapping } from '../mapping.ts'
-import { type SettingsInput, varsReader } from './input.ts'
+import { readSpec, type SettingsInput } from './input.ts'
 import type { ConfigProblems } from './problems.ts'
 import { optionalString } from './values.ts'
 
@@ -76,20 +76,12 @@ function readLiteralMapping(input: SettingsInput<Name>): MappingRule[] {
 
 /** Options: a `turnstile({ … })` spec; vars: one made from them, when the secret is set. */
 function readTurnstileGuard(input: SettingsInput<Name>, makers?: GuardMakers): Turnstile | undefined {
-  if (input.form === 'vars') return varsReader(makers).turnstile(input)
-  const given = input.value('turnstile')
-  if (given === undefined) return undefined
-  if (!isTurnstile(given))
-    throw new ConfigError(input.key('turnstile'), "must be turnstile({ secret: 'TURNSTILE_SECRET' })")
-  return given
+  const write = "turnstile({ secret: 'TURNSTILE_SECRET' })"
+  return readSpec<Name, Turnstile>(input, 'turnstile', { is: isTurnstile, write }, makers?.turnstile)
 }
 
 /** The rate limiter: options, a `rateLimiter(name)` spec; vars, the one `RATE_LIMIT_BINDING` names. */
 export function readRateLimiter(input: SettingsInput<'rateLimit'>, makers?: GuardMakers): RateLimiter | undefined {
-  if (input.form === 'vars') return varsReader(makers).rateLimiter(input)
-  const given = input.value('rateLimit')
-  if (given !== undefined && !isRateLimiter(given)) {
-    throw new ConfigError(input.key('rateLimit'), "must be rateLimiter('NAME'), NAME a [[ratelimits]] binding")
-  }
-  return given
+  const write = "rateLimiter('NAME'), NAME a [[ratelimits]] binding"
+  return readSpec(input, 'rateLimit', { is: isRateLimiter, write }, makers?.rateLimiter)
 }

@@ -46,6 +46,24 @@ export function varsReader<T>(makers: T | undefined): T {
   return makers
 }
 
+/**
+ * A setting whose option is a spec its factory makes (`rateLimiter(name)`, `turnstile({ … })`,
+ * `analyticsEngine(name)`): options hold the spec (`write` says how to make one); vars are read
+ * by `fromVars`, the standalone Worker's reader, or not at all.
+ */
+export function readSpec<Name extends string, T>(
+  input: SettingsInput<Name>,
+  name: Name,
+  spec: { is: (value: unknown) => value is T; write: string },
+  fromVars: ((input: SettingsInput<Name>) => T | undefined) | undefined,
+): T | undefined {
+  if (input.form === 'vars') return varsReader(fromVars)(input)
+  const given = input.value(name)
+  if (given === undefined) return undefined
+  if (!spec.is(given)) throw new ConfigError(input.key(name), `must be ${spec.write}`)
+  return given
+}
+
 /** A library user's options, each under its own name. */
 /**
  * The one check of an options object, wherever it sits (`widgetToken({ … })`, `guests`,

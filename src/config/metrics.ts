@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.ts'
 import { isMetrics, type Metrics, readMetricsVar } from '../metrics.ts'
-import { fromVars, type SettingsInput, varsReader } from './input.ts'
+import { fromVars, readSpec, type SettingsInput } from './input.ts'
 import { optionalBoolean } from './values.ts'
 
 /** The metrics options, and their vars. */
@@ -21,15 +21,8 @@ export function readMetrics(
   input: SettingsInput<Name>,
   read?: (input: SettingsInput<'metrics'>) => Metrics | undefined,
 ): Metrics | undefined {
-  if (input.form === 'vars') return varsReader(read)(input)
-  const given = input.value('metrics')
-  if (given !== undefined && !isMetrics(given)) {
-    throw new ConfigError(
-      input.key('metrics'),
-      "must be analyticsEngine('NAME'), NAME an [[analytics_engine_datasets]] binding",
-    )
-  }
-  return given
+  const write = "analyticsEngine('NAME'), NAME an [[analytics_engine_datasets]] binding"
+  return readSpec(input, 'metrics', { is: isMetrics, write }, read)
 }
 
 /** Success lines may be left out only where the data point counts them. */
