@@ -41,7 +41,7 @@ export function fromVars<Name extends string>(
 }
 
 /** Vars are read with their readers, or not at all: a guard they name is never silently left out. */
-export function varsReader<T>(makers: T | undefined): T {
+function varsReader<T>(makers: T | undefined): T {
   if (!makers) throw new TypeError('vars are read with the readers of their guards (WidgetMakers)')
   return makers
 }

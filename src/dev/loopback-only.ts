@@ -41,7 +41,7 @@ export function loopbackOnly(worker: TokenWorker): TokenWorker {
 }
 
 /** Why the request does not come from a page on this machine, or nothing when it does. */
-export function foreignHost(request: Request): TokenServiceError | undefined {
+function foreignHost(request: Request): TokenServiceError | undefined {
   const host = request.headers.get('Host')
   const claims: [string, string | null][] = [
     ['url', new URL(request.url).origin],
