@@ -63,7 +63,10 @@ describe('Switching configurations with one .dev.vars', () => {
     try {
       const login = await fetch(`${dev.url}/dev/login?name=Ann`)
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]
-      expect((await fetch(`${dev.url}/token`, { headers: { cookie } })).status, dev.output()).toBe(200)
+      const token = await fetch(`${dev.url}/token`, { headers: { cookie } })
+      expect({ status: token.status, body: await token.text(), login: login.status }, dev.output()).toMatchObject({
+        status: 200,
+      })
     } finally {
       await dev.stop()
     }

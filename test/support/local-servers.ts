@@ -16,16 +16,26 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Polls `url` until `child` answers HTTP on it; fails fast if the child exits. */
+/**
+ * Polls `url` until `child` answers HTTP on it; fails fast if the child exits. With `readyLine`,
+ * only once the child has printed it too: a free port can be taken between the test's pick and
+ * the child's bind, and an answer from another test's server on it is not the child's.
+ */
 export async function waitUntilServing(
   url: string,
   child: ChildProcess,
-  { name, timeoutMs, output = () => '' }: { name: string; timeoutMs: number; output?: () => string },
+  {
+    name,
+    timeoutMs,
+    output = () => '',
+    readyLine,
+  }: { name: string; timeoutMs: number; output?: () => string; readyLine?: string },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited early (${child.exitCode}):\n${output()}`)
     try {
+      if (readyLine !== undefined && !output().includes(readyLine)) throw new Error('not ready')
       await fetch(url)
       return
     } catch {
@@ -44,4 +54,9 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM')
     setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
   })
+}
+
+/** What `wrangler dev` prints once it serves `url` (`[wrangler:info] Ready on http://127.0.0.1:8787`). */
+export function wranglerReadyLine(url: string): string {
+  return `Ready on ${url}`
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll } from 'vitest'
-import { freePort, waitUntilServing } from './local-servers.ts'
+import { freePort, waitUntilServing, wranglerReadyLine } from './local-servers.ts'
 
 /** A home of its own for each test file, where wrangler finds no login of the tester's. */
 const HOME = mkdtempSync(join(tmpdir(), 'cwt-home-'))
@@ -80,10 +80,13 @@ async function untilServing(child: ChildProcess, url: string, name: string): Pro
   child.stderr?.on('data', (chunk) => {
     output += chunk
   })
-  await waitUntilServing(url, child, { name, timeoutMs: 60_000, output: () => output }).catch(async (error) => {
-    await stopGroup(child)
-    throw error
-  })
+  const readyLine = wranglerReadyLine(url)
+  await waitUntilServing(url, child, { name, timeoutMs: 60_000, output: () => output, readyLine }).catch(
+    async (error) => {
+      await stopGroup(child)
+      throw error
+    },
+  )
   return { url, output: () => output, stop: () => stopGroup(child) }
 }
 

@@ -4,7 +4,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { freePort, stopProcess, waitUntilServing } from './local-servers.ts'
+import { freePort, stopProcess, waitUntilServing, wranglerReadyLine } from './local-servers.ts'
 
 /** Run with this process's Node (22), whatever `node` is first on PATH. */
 const WRANGLER = ['node_modules/wrangler/bin/wrangler.js']
@@ -61,7 +61,12 @@ export async function startWranglerDev(
     output += chunk
   })
   const url = `http://127.0.0.1:${port}`
-  await waitUntilServing(url, child, { name: 'wrangler dev', timeoutMs: 45_000, output: () => output })
+  await waitUntilServing(url, child, {
+    name: 'wrangler dev',
+    timeoutMs: 45_000,
+    output: () => output,
+    readyLine: wranglerReadyLine(url),
+  })
   return { url, port, stop: () => stopProcess(child) }
 }
 
